@@ -1,0 +1,1 @@
+"""The evidence a trainee produces: quizzes and attempts, supervised hours, attestations."""

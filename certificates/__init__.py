@@ -1,0 +1,1 @@
+"""What is required and what is issued: requirement sets, readiness, certificates, verification."""

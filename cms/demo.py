@@ -1,0 +1,138 @@
+"""Loading the demo in fixtures/demo.toml: the site, its pages and one account per role."""
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from people import services as people_services
+from people.models import User
+from people.mfa import totp_activate
+
+from .models import ContentPage, HomePage
+
+DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.toml"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    legal_name: str
+    preferred_name: str
+    role: str
+    totp_secret: str | None
+
+
+@dataclass
+class DemoLoadResult:
+    created: list[str]
+    accounts: list[DemoAccount]
+    password: str
+
+
+def demo_read(path: Path = DEMO_FILE) -> dict:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def demo_accounts(data: dict) -> list[DemoAccount]:
+    return [
+        DemoAccount(
+            email=person["email"],
+            legal_name=person["legal_name"],
+            preferred_name=person.get("preferred_name", ""),
+            role=person["role"],
+            totp_secret=person.get("totp_secret"),
+        )
+        for person in data["accounts"]["people"]
+    ]
+
+
+@transaction.atomic
+def demo_load(path: Path = DEMO_FILE) -> DemoLoadResult:
+    """Create whatever of the demo is missing. Idempotent: a second run creates nothing and
+    changes nothing, and existing records (a changed password, an edited page) are left alone.
+    """
+    data = demo_read(path)
+    created: list[str] = []
+    home = _home_page_ensure(data, created)
+    for page_data in data.get("pages", []):
+        _content_page_ensure(home, page_data, created)
+    accounts = demo_accounts(data)
+    password = data["accounts"]["password"]
+    for account in accounts:
+        _account_ensure(account, password, created)
+    return DemoLoadResult(created=created, accounts=accounts, password=password)
+
+
+def _home_page_ensure(data: dict, created: list[str]) -> HomePage:
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        # Wagtail's migrations leave a placeholder "Welcome" page where our home page belongs.
+        for placeholder in root.get_children().filter(
+            slug=data["home"]["slug"], content_type__model="page", content_type__app_label="wagtailcore"
+        ):
+            placeholder.delete()
+        home = root.add_child(
+            instance=HomePage(
+                title=data["home"]["title"],
+                slug=data["home"]["slug"],
+                intro=data["home"]["intro"],
+                body=data["home"]["body"].strip(),
+            )
+        )
+        home.save_revision().publish()
+        created.append(f"home page {home.title!r}")
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(
+            hostname=data["site"]["hostname"],
+            root_page=home,
+            is_default_site=True,
+            site_name=data["site"]["site_name"],
+        )
+        created.append("default site")
+    elif site.root_page_id != home.pk or site.site_name != data["site"]["site_name"]:
+        site.root_page = home
+        site.site_name = data["site"]["site_name"]
+        site.save()
+        created.append("default site pointed at the home page")
+    return home
+
+
+def _content_page_ensure(home: HomePage, page_data: dict, created: list[str]) -> None:
+    if home.get_children().filter(slug=page_data["slug"]).exists():
+        return
+    page = home.add_child(
+        instance=ContentPage(
+            title=page_data["title"],
+            slug=page_data["slug"],
+            summary=page_data.get("summary", ""),
+            body=[("text", page_data["body"].strip())],
+        )
+    )
+    page.save_revision().publish()
+    created.append(f"page {page.title!r}")
+
+
+def _account_ensure(account: DemoAccount, password: str, created: list[str]) -> None:
+    user = User.objects.filter(email__iexact=account.email).first()
+    if user is None:
+        user = people_services.user_create(
+            email=account.email,
+            legal_name=account.legal_name,
+            preferred_name=account.preferred_name,
+            password=password,
+            role=account.role,
+        )
+        created.append(f"{account.role.lower()} {account.email}")
+    EmailAddress.objects.get_or_create(
+        user=user, email=account.email, defaults={"verified": True, "primary": True}
+    )
+    if account.totp_secret:
+        totp_activate(user=user, secret=account.totp_secret)

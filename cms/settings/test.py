@@ -1,0 +1,10 @@
+"""The test suite: development settings with fast hashing and no outgoing email."""
+
+from .dev import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests that need a worker start one and point Celery at Redis themselves.
+CELERY_TASK_ALWAYS_EAGER = True
+WAGTAILADMIN_BASE_URL = "http://testserver"

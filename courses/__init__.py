@@ -1,0 +1,1 @@
+"""What is taught: courses, modules and lessons, topics, enrolments, progress and live sessions."""

@@ -1,0 +1,27 @@
+"""The five roles. Each is a Django group created by migration people.0002_roles."""
+
+from django.contrib.auth.models import Group
+
+TRAINEE = "Trainee"
+TRAINER = "Trainer"
+SUPERVISOR = "Supervisor"
+CERTIFIER = "Certifier"
+ADMINISTRATOR = "Administrator"
+
+ALL_ROLES = (TRAINEE, TRAINER, SUPERVISOR, CERTIFIER, ADMINISTRATOR)
+
+# Staff roles change content, credentials or other people's records: their accounts must
+# have a second factor.
+ROLES_REQUIRING_MFA = frozenset({TRAINER, CERTIFIER, ADMINISTRATOR})
+
+
+def role_group(name: str) -> Group:
+    return Group.objects.get(name=name)
+
+
+def user_requires_mfa(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name__in=ROLES_REQUIRING_MFA).exists()
