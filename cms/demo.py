@@ -10,8 +10,8 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from people import services as people_services
-from people.models import User
 from people.mfa import totp_activate
+from people.models import User
 
 from .models import ContentPage, HomePage
 
@@ -74,9 +74,12 @@ def _home_page_ensure(data: dict, created: list[str]) -> HomePage:
     if home is None:
         root = Page.get_first_root_node()
         # Wagtail's migrations leave a placeholder "Welcome" page where our home page belongs.
-        for placeholder in root.get_children().filter(
-            slug=data["home"]["slug"], content_type__model="page", content_type__app_label="wagtailcore"
-        ):
+        placeholders = root.get_children().filter(
+            slug=data["home"]["slug"],
+            content_type__app_label="wagtailcore",
+            content_type__model="page",
+        )
+        for placeholder in placeholders:
             placeholder.delete()
         home = root.add_child(
             instance=HomePage(

@@ -7,11 +7,6 @@ class PeopleConfig(AppConfig):
     name = "people"
     verbose_name = "People"
 
-    def ready(self):
-        from . import signal_handlers
-
-        signal_handlers.register()
-
 
 class PeopleUsersConfig(WagtailUsersAppConfig):
     """Wagtail's user admin, with forms for our user model (legal and preferred names)."""

@@ -35,10 +35,12 @@ class SignupDetailsForm(forms.Form):
             raise forms.ValidationError(_("Enter your legal name."))
         return name
 
+    def clean_preferred_name(self):
+        return " ".join(self.cleaned_data["preferred_name"].split())
+
     def signup(self, request, user):
-        user.legal_name = self.cleaned_data["legal_name"]
-        user.preferred_name = " ".join(self.cleaned_data["preferred_name"].split())
-        user.save(update_fields=["legal_name", "preferred_name"])
+        """allauth's hook after saving; the names are already set by AccountAdapter.save_user,
+        so that the user row is never written without its legal name."""
 
 
 class _PersonNameFields(forms.ModelForm):

@@ -37,7 +37,9 @@ def home_page(db) -> HomePage:
         )
     )
     Site.objects.all().delete()
-    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name="PeerCert")
+    Site.objects.create(
+        hostname="localhost", root_page=home, is_default_site=True, site_name="PeerCert"
+    )
     return home
 
 
@@ -55,6 +57,6 @@ def pytest_terminal_summary(terminalreporter):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         terminalreporter.write_line(f"  {report.nodeid}: {reason}", red=True)
     terminalreporter.write_line(
-        "  CI runs them (.ci/run installs Chromium and uses Redis); see README.md to run them here.",
+        "  CI runs them (.ci/run installs Chromium, uses Redis); README.md says how to run them.",
         red=True,
     )

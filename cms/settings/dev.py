@@ -15,3 +15,7 @@ if not SECRET_KEY:
         _key_file.parent.mkdir(exist_ok=True)
         _key_file.write_text(secrets.token_urlsafe(50))
     SECRET_KEY = _key_file.read_text().strip()
+
+# Serve static files straight from the apps' folders; collectstatic is for production.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -2,8 +2,8 @@ import factory
 from allauth.account.models import EmailAddress
 
 from people import roles
-from people.models import User
 from people.mfa import totp_activate
+from people.models import User
 
 PASSWORD = "correct-horse-battery"
 

@@ -12,8 +12,10 @@ def sign_in(client, user, *, totp_secret: str | None = None, password: str = PAS
     response = client.post(
         reverse("account_login"), {"login": user.email, "password": password}, follow=True
     )
-    if totp_secret and response.redirect_chain and "mfa_authenticate" in str(
-        response.resolver_match.url_name
+    if (
+        totp_secret
+        and response.redirect_chain
+        and "mfa_authenticate" in str(response.resolver_match.url_name)
     ):
         response = client.post(
             reverse("mfa_authenticate"), {"code": totp_code_now(totp_secret)}, follow=True

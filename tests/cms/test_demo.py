@@ -1,0 +1,83 @@
+"""`manage.py load_demo` loads fixtures/ and is idempotent."""
+
+from io import StringIO
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core.management import call_command
+from django.urls import reverse
+from wagtail.models import Page, Revision, Site
+
+from cms.demo import demo_accounts, demo_read
+from people.mfa import totp_code_now
+from people.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    return {
+        "users": sorted(User.objects.values_list("email", "legal_name", "password")),
+        "roles": sorted(User.objects.values_list("email", "groups__name")),
+        "pages": sorted(Page.objects.values_list("url_path", "title", "live")),
+        "revisions": Revision.objects.count(),
+        "sites": sorted(Site.objects.values_list("hostname", "root_page_id", "is_default_site")),
+        "authenticators": sorted(Authenticator.objects.values_list("user__email", "type")),
+    }
+
+
+def test_the_demo_has_a_site_a_home_page_and_one_account_per_role(client):
+    output = load_demo()
+
+    roles = dict(User.objects.values_list("email", "groups__name"))
+    assert sorted(roles.values()) == sorted(
+        ["Trainee", "Trainee", "Trainer", "Supervisor", "Certifier", "Administrator"]
+    )
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "Training and certification for peer support specialists" in home.text
+    assert client.get("/privacy/").status_code == 200
+    assert "peer-support-demo" in output
+    assert "ana.trainee@demo.peercert.test" in output
+
+
+def test_loading_the_demo_twice_changes_nothing():
+    load_demo()
+    before = snapshot()
+
+    output = load_demo()
+
+    assert snapshot() == before
+    assert "nothing changed" in output
+
+
+def test_the_demo_explains_the_second_factor_and_its_keys_work(client):
+    output = load_demo()
+    staff = [account for account in demo_accounts(demo_read()) if account.totp_secret]
+
+    assert {account.role for account in staff} == {"Trainer", "Certifier", "Administrator"}
+    assert "second factor" in output
+    for account in staff:
+        assert account.totp_secret in output
+
+    trainer = next(account for account in staff if account.role == "Trainer")
+    client.post(reverse("account_login"), {"login": trainer.email, "password": "peer-support-demo"})
+    client.post(reverse("mfa_authenticate"), {"code": totp_code_now(trainer.totp_secret)})
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+
+
+def test_demo_codes_prints_a_current_code_for_each_staff_account():
+    out = StringIO()
+    call_command("demo_codes", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 3
+    for account in demo_accounts(demo_read()):
+        if account.totp_secret:
+            assert f"{account.email}: {totp_code_now(account.totp_secret)}" in lines
