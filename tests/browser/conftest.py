@@ -9,12 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from tests.conftest import REQUIRE_BROWSER, skip_or_fail
-
-# Playwright's sync API runs an event loop in the test thread; the Django ORM calls the tests
-# make there are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -45,12 +42,25 @@ def chromium_executable(playwright) -> str | None:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as error:
         skip_or_fail(f"Playwright is not installed: {error}", required=REQUIRE_BROWSER)
+    serialized = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
+    # Playwright's sync API runs an event loop in the test thread; the Django ORM calls the tests
+    # make there are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
+        # Playwright runs this thread under an event loop, which gives it a fresh set of Django
+        # connection objects. Hand them the database snapshot taken at setup, so that
+        # serialized_rollback can restore migration data (roles, the Wagtail root) after a flush.
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         executable = chromium_executable(playwright)
         if executable is None:
             skip_or_fail(
@@ -63,6 +73,7 @@ def browser():
         )
         yield browser
         browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

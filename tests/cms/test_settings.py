@@ -16,7 +16,14 @@ SHOW_SETTINGS = (
     "'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'broker': settings.CELERY_BROKER_URL, "
     "'email': settings.EMAIL_BACKEND, 'debug': settings.DEBUG}))"
 )
-SWITCHES = ("DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_HOST", "DJANGO_SECRET_KEY", "DJANGO_DEBUG")
+SWITCHES = (
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "EMAIL_HOST",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_DEBUG",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
 def run_django(code_or_args, *, settings_module, **env):
