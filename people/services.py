@@ -7,7 +7,7 @@ from .models import User
 def user_role_add(*, user: User, role: str) -> None:
     """Give a person a role. Idempotent: adding a role they have changes nothing.
 
-    Raises Group.DoesNotExist for a name that is not one of the five roles.
+    Raises ValueError for a name that is not one of the five roles.
     """
     if role not in roles.ALL_ROLES:
         raise ValueError(f"{role!r} is not a PeerCert role.")

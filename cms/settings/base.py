@@ -169,6 +169,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 WAGTAIL_SITE_NAME = "PeerCert"
+# No avatars from Gravatar: that would send a hash of every staff email to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False

@@ -5,7 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from people.mfa import totp_code_now
 from tests.people.factories import PASSWORD, UserFactory
+from tests.people.helpers import TOTP_SECRET
 
 from .conftest import axe_violations
 
@@ -46,3 +48,20 @@ def test_a_trainee_signs_in_from_the_home_page(page, home_page):
 
     expect(page.get_by_text("Signed in as Ana")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_a_trainer_signs_in_with_an_authenticator_code_and_reaches_the_admin(page, home_page):
+    trainer = UserFactory(role="Trainer", preferred_name="Grace", totp_secret=TOTP_SECRET)
+
+    page.goto("/admin/")
+    page.get_by_label("Email").fill(trainer.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign In", re.IGNORECASE)).click()
+
+    expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Code").fill(totp_code_now(TOTP_SECRET))
+    page.get_by_role("button", name=re.compile("Sign In", re.IGNORECASE)).click()
+
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    expect(page.get_by_text(trainer.legal_name).first).to_be_visible()
