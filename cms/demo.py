@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from courses.curriculum import course_load
+from courses.models import CourseCataloguePage
 from people import services as people_services
 from people.mfa import totp_activate
 from people.models import User
@@ -16,6 +18,7 @@ from people.models import User
 from .models import ContentPage, HomePage
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.toml"
+CURRICULUM_DIR = Path(settings.BASE_DIR) / "fixtures" / "curriculum"
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,11 @@ def demo_load(path: Path = DEMO_FILE) -> DemoLoadResult:
     home = _home_page_ensure(data, created)
     for page_data in data.get("pages", []):
         _content_page_ensure(home, page_data, created)
+    catalogue = _catalogue_ensure(home, data["catalogue"], created)
+    for course_slug in data["catalogue"]["courses"]:
+        course = course_load(catalogue=catalogue, path=CURRICULUM_DIR / f"{course_slug}.toml")
+        if course is not None:
+            created.append(f"course {course.title!r}")
     accounts = demo_accounts(data)
     password = data["accounts"]["password"]
     for account in accounts:
@@ -121,6 +129,19 @@ def _content_page_ensure(home: HomePage, page_data: dict, created: list[str]) ->
     )
     page.save_revision().publish()
     created.append(f"page {page.title!r}")
+
+
+def _catalogue_ensure(home: HomePage, data: dict, created: list[str]) -> CourseCataloguePage:
+    catalogue = CourseCataloguePage.objects.child_of(home).first()
+    if catalogue is None:
+        catalogue = home.add_child(
+            instance=CourseCataloguePage(
+                title=data["title"], slug=data["slug"], intro=data["intro"]
+            )
+        )
+        catalogue.save_revision().publish()
+        created.append(f"course catalogue {catalogue.title!r}")
+    return catalogue
 
 
 def _account_ensure(account: DemoAccount, password: str, created: list[str]) -> None:

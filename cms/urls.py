@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("health/", views.health, name="health"),
+    path("learn/", include("courses.urls")),
 ]
 
 if settings.DEBUG:

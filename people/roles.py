@@ -12,7 +12,9 @@ ALL_ROLES = (TRAINEE, TRAINER, SUPERVISOR, CERTIFIER, ADMINISTRATOR)
 
 # Staff roles change content, credentials or other people's records: their accounts must
 # have a second factor.
-ROLES_REQUIRING_MFA = frozenset({TRAINER, CERTIFIER, ADMINISTRATOR})
+LEAD_TRAINER = "Lead trainer"  # a trainer who also approves and publishes course content
+
+ROLES_REQUIRING_MFA = frozenset({TRAINER, LEAD_TRAINER, CERTIFIER, ADMINISTRATOR})
 
 
 def role_group(name: str) -> Group:

@@ -1,0 +1,266 @@
+"""Reads for courses. Each runs a fixed number of queries, whatever the size of a course,
+a lesson or a trainee's history."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from .models import (
+    Attendance,
+    Cohort,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    LessonTopicCredit,
+    LiveSession,
+    LiveSessionTopicCredit,
+    ModulePage,
+    Topic,
+)
+
+
+class LessonLocked(Exception):
+    """The trainee may not open this lesson yet. str(error) says why and what to do."""
+
+    def __init__(self, message, *, course=None):
+        super().__init__(message)
+        self.course = course
+
+
+def lesson_credited_minutes(lesson: LessonPage) -> int:
+    return lesson.topic_credits.aggregate(total=Sum("minutes"))["total"] or 0
+
+
+def course_for_page(page) -> CoursePage | None:
+    return CoursePage.objects.ancestor_of(page, inclusive=True).first()
+
+
+def course_prerequisite_missing(*, user, course: CoursePage) -> CoursePage | None:
+    """The prerequisite course the user has not completed, or None."""
+    if course.prerequisite_id is None:
+        return None
+    done = Enrolment.objects.filter(
+        user=user, course_id=course.prerequisite_id, completed_at__isnull=False
+    ).exists()
+    return None if done else course.prerequisite
+
+
+def _module_lessons(modules) -> dict[int, list[LessonPage]]:
+    """Live lessons of each module, in tree order, in one query."""
+    modules = list(modules)
+    if not modules:
+        return {}
+    query = Q()
+    for module in modules:
+        query |= Q(path__startswith=module.path, depth=module.depth + 1)
+    by_module: dict[int, list[LessonPage]] = {module.pk: [] for module in modules}
+    paths = {module.path: module.pk for module in modules}
+    for lesson in LessonPage.objects.live().filter(query).order_by("path"):
+        by_module[paths[lesson.path[: -LessonPage.steplen]]].append(lesson)
+    return by_module
+
+
+def lesson_access_check(
+    *, user, lesson: LessonPage, enrolment: Enrolment | None = None
+) -> Enrolment:
+    """The trainee's enrolment for this lesson's course, if they may open the lesson.
+
+    Raises LessonLocked with the reason otherwise: not signed in or not enrolled, the course's
+    prerequisite not complete, or the previous module not complete when the module requires it.
+    """
+    module = ModulePage.objects.parent_of(lesson).specific().first()
+    course = CoursePage.objects.parent_of(module).first() if module else None
+    if course is None:
+        raise LessonLocked("This lesson is not part of a course.")
+    if not user.is_authenticated:
+        raise LessonLocked(
+            f"Sign in and enrol in “{course.title}” to open its lessons.", course=course
+        )
+    if enrolment is None:
+        enrolment = Enrolment.objects.filter(user=user, course=course).first()
+    if enrolment is None or enrolment.course_id != course.pk:
+        raise LessonLocked(f"Enrol in “{course.title}” to open its lessons.", course=course)
+    prerequisite = course_prerequisite_missing(user=user, course=course)
+    if prerequisite is not None:
+        raise LessonLocked(
+            f"Complete “{prerequisite.title}” before starting “{course.title}”.", course=course
+        )
+    if module.requires_previous:
+        previous = module.get_prev_siblings().live().type(ModulePage).first()
+        if previous is not None:
+            lessons = _module_lessons([previous])[previous.pk]
+            completed = LessonProgress.objects.filter(
+                enrolment=enrolment, lesson__in=lessons, completed_at__isnull=False
+            ).count()
+            if completed < len(lessons):
+                raise LessonLocked(
+                    f"Complete the module “{previous.title}” before starting “{module.title}”.",
+                    course=course,
+                )
+    return enrolment
+
+
+def course_lessons_remaining(*, enrolment: Enrolment) -> int:
+    lessons = LessonPage.objects.live().descendant_of(enrolment.course)
+    completed = LessonProgress.objects.filter(
+        enrolment=enrolment, lesson__in=lessons, completed_at__isnull=False
+    ).count()
+    return lessons.count() - completed
+
+
+def user_may_record_attendance(*, user, session: LiveSession) -> bool:
+    if session.trainer_id == user.pk:
+        return True
+    return Cohort.objects.filter(
+        Q(pk=session.cohort_id) | Q(course_id=session.course_id, live_sessions=session),
+        trainers=user,
+    ).exists()
+
+
+def credited_minutes_by_topic(*, user) -> dict[Topic, Decimal]:
+    """Minutes credited to each topic: the full credit of every completed lesson, and each live
+    session's credit in proportion to the share of it attended. Two queries."""
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    completed = LessonProgress.objects.filter(
+        enrolment__user=user, completed_at__isnull=False
+    ).values("lesson_id")
+    for topic_id, minutes in LessonTopicCredit.objects.filter(lesson_id__in=completed).values_list(
+        "topic_id", "minutes"
+    ):
+        totals[topic_id] += Decimal(minutes)
+    attended = Attendance.objects.filter(user=user, minutes_attended__gt=0)
+    for credit in LiveSessionTopicCredit.objects.filter(session__attendance__in=attended).values(
+        "topic_id",
+        "minutes",
+        "session__starts_at",
+        "session__ends_at",
+        "session__attendance__minutes_attended",
+    ):
+        duration = (credit["session__ends_at"] - credit["session__starts_at"]).total_seconds() / 60
+        share = Decimal(credit["session__attendance__minutes_attended"]) / Decimal(duration)
+        totals[credit["topic_id"]] += (
+            Decimal(credit["minutes"]) * min(share, Decimal(1))
+        ).quantize(Decimal("0.1"))
+    topics = Topic.objects.in_bulk(list(totals))
+    return {
+        topics[topic_id]: minutes
+        for topic_id, minutes in sorted(totals.items(), key=lambda item: topics[item[0]].name)
+    }
+
+
+@dataclass
+class LessonStatus:
+    lesson: LessonPage
+    credited_minutes: int
+    engaged_seconds: int = 0
+    completed: bool = False
+
+
+@dataclass
+class ModuleStatus:
+    module: ModulePage
+    lessons: list[LessonStatus] = field(default_factory=list)
+
+    @property
+    def completed_count(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.completed)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed_count / len(self.lessons)) if self.lessons else 0
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.lessons) and self.completed_count == len(self.lessons)
+
+
+@dataclass
+class CourseStatus:
+    enrolment: Enrolment
+    modules: list[ModuleStatus] = field(default_factory=list)
+
+    @property
+    def lessons(self) -> list[LessonStatus]:
+        return [lesson for module in self.modules for lesson in module.lessons]
+
+    @property
+    def completed_count(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.completed)
+
+    @property
+    def percent(self) -> int:
+        lessons = self.lessons
+        return round(100 * self.completed_count / len(lessons)) if lessons else 0
+
+    @property
+    def next_lesson(self) -> LessonPage | None:
+        for module in self.modules:
+            for status in module.lessons:
+                if not status.completed:
+                    return status.lesson
+        return None
+
+
+def course_statuses(*, enrolments) -> list[CourseStatus]:
+    """Each enrolment's courses, modules and lessons with the trainee's progress. Five queries,
+    whatever the number of enrolments, modules or lessons."""
+    enrolments = list(enrolments)
+    if not enrolments:
+        return []
+    course_query = Q()
+    for enrolment in enrolments:
+        course_query |= Q(path__startswith=enrolment.course.path, depth=enrolment.course.depth + 1)
+    modules = list(ModulePage.objects.live().filter(course_query).order_by("path"))
+    lessons_by_module = _module_lessons(modules)
+    lesson_ids = [lesson.pk for lessons in lessons_by_module.values() for lesson in lessons]
+    credits = dict(
+        LessonTopicCredit.objects.filter(lesson_id__in=lesson_ids)
+        .values("lesson_id")
+        .annotate(total=Sum("minutes"))
+        .values_list("lesson_id", "total")
+    )
+    saved = [enrolment.pk for enrolment in enrolments if enrolment.pk]
+    progress = {
+        (row.enrolment_id, row.lesson_id): row
+        for row in LessonProgress.objects.filter(enrolment_id__in=saved, lesson_id__in=lesson_ids)
+    }
+    statuses = []
+    for enrolment in enrolments:
+        course = enrolment.course
+        status = CourseStatus(enrolment=enrolment)
+        for module in modules:
+            if not module.path.startswith(course.path):
+                continue
+            module_status = ModuleStatus(module=module)
+            for lesson in lessons_by_module[module.pk]:
+                row = progress.get((enrolment.pk, lesson.pk)) if enrolment.pk else None
+                module_status.lessons.append(
+                    LessonStatus(
+                        lesson=lesson,
+                        credited_minutes=credits.get(lesson.pk, 0),
+                        engaged_seconds=row.engaged_seconds if row else 0,
+                        completed=bool(row and row.completed_at),
+                    )
+                )
+            status.modules.append(module_status)
+        statuses.append(status)
+    return statuses
+
+
+def enrolments_for_user(*, user):
+    return (
+        Enrolment.objects.filter(user=user)
+        .select_related("course", "cohort")
+        .order_by("enrolled_at")
+    )
+
+
+def cohorts_for_trainer(*, user):
+    """The cohorts a trainer leads. Administrators see every cohort."""
+    cohorts = Cohort.objects.select_related("course").order_by("-starts_on", "name")
+    if user.has_perm("courses.change_cohort"):
+        return cohorts
+    return cohorts.filter(trainers=user)

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "courses"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("courses/<int:course_id>/enrol/", views.enrol, name="enrol"),
+    path(
+        "enrolments/<int:enrolment_id>/lessons/<int:lesson_id>/heartbeat/",
+        views.lesson_heartbeat,
+        name="lesson_heartbeat",
+    ),
+    path(
+        "enrolments/<int:enrolment_id>/lessons/<int:lesson_id>/complete/",
+        views.lesson_complete,
+        name="lesson_complete",
+    ),
+    path(
+        "lessons/<int:lesson_id>/reflections/<uuid:block_id>/",
+        views.reflection_save,
+        name="reflection_save",
+    ),
+]
