@@ -264,3 +264,18 @@ def cohorts_for_trainer(*, user):
     if user.has_perm("courses.change_cohort"):
         return cohorts
     return cohorts.filter(trainers=user)
+
+
+def attendance_rows(*, session: LiveSession) -> list[dict]:
+    """The trainees who may attend a session (its cohort, or everyone enrolled in its course)
+    with the minutes recorded so far. Two queries."""
+    enrolments = Enrolment.objects.filter(course_id=session.course_id).select_related("user")
+    if session.cohort_id:
+        enrolments = enrolments.filter(cohort_id=session.cohort_id)
+    recorded = dict(
+        Attendance.objects.filter(session=session).values_list("user_id", "minutes_attended")
+    )
+    return [
+        {"user": enrolment.user, "minutes": recorded.get(enrolment.user_id)}
+        for enrolment in enrolments.order_by("user__legal_name")
+    ]

@@ -6,6 +6,7 @@ the person who asked; nothing is written when it raises.
 
 import math
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -30,6 +31,14 @@ MAX_CREDIT_SECONDS = 2 * HEARTBEAT_SECONDS
 
 class CourseRuleError(Exception):
     """A request that breaks a course rule. str(error) is a message for the person."""
+
+
+class AttendanceErrors(CourseRuleError):
+    """Some rows of an attendance sheet are invalid: errors maps user ids to messages."""
+
+    def __init__(self, errors: dict[int, str]):
+        super().__init__("Some attendance rows are invalid.")
+        self.errors = errors
 
 
 def enrolment_create(*, user, course: CoursePage, enrolled_by=None, cohort=None) -> Enrolment:
@@ -165,3 +174,23 @@ def attendance_record(
     attendance.full_clean()
     attendance.save()
     return attendance
+
+
+@transaction.atomic
+def attendance_record_many(*, session: LiveSession, minutes_by_user: dict, recorded_by) -> None:
+    """Record a whole attendance sheet, all or nothing: every row is validated first, and if any
+    is invalid AttendanceErrors lists them and nothing is saved."""
+    errors: dict[int, str] = {}
+    for user, minutes in minutes_by_user.items():
+        try:
+            with transaction.atomic():
+                attendance_record(
+                    session=session, user=user, minutes_attended=minutes, recorded_by=recorded_by
+                )
+        except ValidationError as error:
+            errors[user.pk] = " ".join(error.messages)
+        except CourseRuleError as error:
+            errors[user.pk] = str(error)
+    if errors:
+        transaction.set_rollback(True)
+        raise AttendanceErrors(errors)

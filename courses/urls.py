@@ -18,6 +18,11 @@ urlpatterns = [
         name="lesson_complete",
     ),
     path(
+        "sessions/<int:session_id>/attendance/",
+        views.session_attendance,
+        name="session_attendance",
+    ),
+    path(
         "lessons/<int:lesson_id>/reflections/<uuid:block_id>/",
         views.reflection_save,
         name="reflection_save",

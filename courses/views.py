@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .models import CourseCataloguePage, CoursePage, LessonPage
+from .models import CourseCataloguePage, CoursePage, LessonPage, LiveSession
 
 
 def _live_lesson(lesson_id: int) -> LessonPage:
@@ -103,3 +104,45 @@ def reflection_save(request, lesson_id, block_id):
     else:
         messages.success(request, "Your reflection is saved. Only you can read it.")
     return redirect(f"{lesson.url}#reflection-{block_id}")
+
+
+@login_required
+def session_attendance(request, session_id):
+    """A trainer records how long each enrolled trainee attended a live session. Every row is
+    checked first; nothing is saved unless every row is valid."""
+    session = get_object_or_404(
+        LiveSession.objects.select_related("course", "cohort"), pk=session_id
+    )
+    if not selectors.user_may_record_attendance(user=request.user, session=session):
+        raise PermissionDenied("Only the session's trainers can record its attendance.")
+    rows = selectors.attendance_rows(session=session)
+    errors: dict[int, str] = {}
+    if request.method == "POST":
+        entries = {}
+        for row in rows:
+            raw = request.POST.get(f"minutes-{row['user'].pk}", "").strip()
+            if raw == "":
+                continue
+            if not raw.isdigit():
+                errors[row["user"].pk] = "Enter whole minutes, e.g. 90."
+                continue
+            entries[row["user"]] = int(raw)
+        if not errors:
+            try:
+                services.attendance_record_many(
+                    session=session, minutes_by_user=entries, recorded_by=request.user
+                )
+            except services.AttendanceErrors as failed:
+                errors = failed.errors
+            else:
+                messages.success(request, f"Attendance saved for {len(entries)} trainees.")
+                return redirect("courses:session_attendance", session_id=session.pk)
+        for row in rows:
+            row["submitted"] = request.POST.get(f"minutes-{row['user'].pk}", "")
+        messages.error(request, "Nothing was saved: correct the rows marked below.")
+    return render(
+        request,
+        "courses/session_attendance.html",
+        {"session": session, "rows": rows, "errors": errors},
+        status=400 if errors else 200,
+    )
