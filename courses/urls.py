@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import cohort_views, views
 
 app_name = "courses"
 
@@ -17,6 +17,14 @@ urlpatterns = [
         views.lesson_complete,
         name="lesson_complete",
     ),
+    path("cohorts/", cohort_views.cohort_list, name="cohort_list"),
+    path("cohorts/<int:cohort_id>/", cohort_views.cohort_detail, name="cohort_detail"),
+    path(
+        "cohorts/<int:cohort_id>/progress.<str:file_format>",
+        cohort_views.cohort_export,
+        name="cohort_export",
+    ),
+    path("cohorts/<int:cohort_id>/import/", cohort_views.cohort_import, name="cohort_import"),
     path(
         "sessions/<int:session_id>/attendance/",
         views.session_attendance,

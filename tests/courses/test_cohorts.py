@@ -1,0 +1,181 @@
+"""Trainers see and export their own cohorts' progress, and enrol trainees from a roster."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from courses import services
+from courses.models import Cohort, Enrolment
+from people.models import User
+from tests.people.factories import UserFactory
+from tests.people.helpers import TOTP_SECRET, sign_in
+
+from .test_progress import complete, spend
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trainer(client, home_page):
+    user = UserFactory(role="Trainer", totp_secret=TOTP_SECRET)
+    sign_in(client, user, totp_secret=TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def cohort(course_and_lessons, trainer):
+    course, _ = course_and_lessons
+    cohort = Cohort.objects.create(name="Spring 2027", course=course)
+    cohort.trainers.add(trainer)
+    return cohort
+
+
+def roster(text: str, name="roster.csv"):
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+def test_a_trainer_sees_each_trainees_progress_in_their_cohort(client, cohort, course_and_lessons):
+    _, (a, *_) = course_and_lessons
+    ana = UserFactory(role="Trainee", legal_name="Ana María Rodríguez")
+    enrolment = services.enrolment_create(user=ana, course=cohort.course, cohort=cohort)
+    spend(ana, enrolment, a, 60 * 60)
+    complete(ana, enrolment, a)
+
+    response = client.get(reverse("courses:cohort_detail", args=[cohort.pk]))
+
+    assert "Ana María Rodríguez" in response.text
+    assert "1 of 3" in response.text
+    assert "33%" in response.text
+
+
+def test_a_trainer_cannot_see_a_cohort_they_do_not_lead(client, trainer, course_and_lessons):
+    course, _ = course_and_lessons
+    theirs = Cohort.objects.create(name="Someone else's", course=course)
+
+    assert client.get(reverse("courses:cohort_detail", args=[theirs.pk])).status_code == 404
+    assert "Someone else" not in client.get(reverse("courses:cohort_list")).text
+
+
+def test_trainees_cannot_open_cohort_pages(client, home_page, cohort):
+    trainee = UserFactory(role="Trainee")
+    client.logout()
+    sign_in(client, trainee)
+
+    assert client.get(reverse("courses:cohort_list")).status_code == 403
+    assert client.get(reverse("courses:cohort_detail", args=[cohort.pk])).status_code == 403
+
+
+def test_progress_exports_as_csv_and_xlsx(client, cohort):
+    ana = UserFactory(role="Trainee", legal_name="Ana Rodríguez", email="ana@example.org")
+    services.enrolment_create(user=ana, course=cohort.course, cohort=cohort)
+
+    csv = client.get(reverse("courses:cohort_export", args=[cohort.pk, "csv"]))
+    xlsx = client.get(reverse("courses:cohort_export", args=[cohort.pk, "xlsx"]))
+
+    assert csv["Content-Disposition"].endswith('progress.csv"')
+    lines = csv.content.decode().splitlines()
+    assert lines[0].startswith("Legal name,Email,Lessons completed,Lessons in course")
+    assert lines[1].startswith("Ana Rodríguez,ana@example.org,0,3,0,")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert [cell.value for cell in sheet[2]][:4] == ["Ana Rodríguez", "ana@example.org", 0, 3]
+
+
+def test_a_valid_roster_is_previewed_then_enrolled_on_confirmation(client, cohort):
+    existing = UserFactory(role="Trainee", email="existing@example.org")
+    url = reverse("courses:cohort_import", args=[cohort.pk])
+    file = (
+        "email,legal_name,preferred_name\n"
+        "existing@example.org,,\n"
+        "new.person@example.org,Nguyễn Thị Hoa,Hoa\n"
+    )
+
+    preview = client.post(url, {"roster": roster(file)})
+
+    assert preview.status_code == 200
+    assert "Will be enrolled" in preview.text
+    assert not Enrolment.objects.exists()
+    assert not User.objects.filter(email="new.person@example.org").exists()
+
+    confirmed = client.post(url, {"action": "confirm"}, follow=True)
+
+    assert "Enrolled 2 trainees in Spring 2027" in confirmed.text
+    new_person = User.objects.get(email="new.person@example.org")
+    assert new_person.legal_name == "Nguyễn Thị Hoa"
+    assert list(new_person.groups.values_list("name", flat=True)) == ["Trainee"]
+    assert set(Enrolment.objects.filter(cohort=cohort).values_list("user_id", flat=True)) == {
+        existing.pk,
+        new_person.pk,
+    }
+
+
+def test_a_roster_with_bad_rows_writes_nothing_and_names_each_problem(client, cohort):
+    url = reverse("courses:cohort_import", args=[cohort.pk])
+    file = (
+        "email,legal_name\n"
+        "good@example.org,Good Person\n"
+        "not-an-email,Someone\n"
+        "unknown@example.org,\n"
+        "good@example.org,Good Person\n"
+    )
+
+    response = client.post(url, {"roster": roster(file)})
+
+    assert response.status_code == 400
+    assert "nothing was saved" in response.text
+    assert "“not-an-email” is not an email address." in response.text
+    assert "No account uses unknown@example.org: give a legal name" in response.text
+    assert "good@example.org is already on row 1 of this file." in response.text
+    assert "Confirm and enrol" not in response.text
+    assert not Enrolment.objects.exists()
+    assert not User.objects.filter(email="good@example.org").exists()
+    assert client.post(url, {"action": "confirm"}).status_code == 400
+
+
+def test_files_that_are_not_spreadsheets_are_refused(client, cohort):
+    url = reverse("courses:cohort_import", args=[cohort.pk])
+
+    wrong_type = client.post(url, {"roster": roster("hello", name="roster.pdf")})
+    garbage = client.post(
+        url, {"roster": SimpleUploadedFile("roster.xlsx", b"\x00\x01 not a workbook")}
+    )
+    no_email_column = client.post(url, {"roster": roster("name\nAna\n")})
+
+    assert "Upload a .csv or .xlsx file." in wrong_type.text
+    assert "could not be read as a spreadsheet" in garbage.text
+    assert "needs a column headed email" in no_email_column.text
+    assert not Enrolment.objects.exists()
+
+
+def test_an_xlsx_roster_imports_like_a_csv(client, cohort):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Email", "Legal name"])
+    workbook.active.append(["xlsx.person@example.org", "Amina Yusuf"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    url = reverse("courses:cohort_import", args=[cohort.pk])
+
+    client.post(url, {"roster": SimpleUploadedFile("roster.xlsx", buffer.getvalue())})
+    client.post(url, {"action": "confirm"})
+
+    assert Enrolment.objects.get(cohort=cohort).user.legal_name == "Amina Yusuf"
+
+
+def test_the_cohort_page_runs_the_same_queries_for_few_or_many_trainees(
+    client, cohort, django_assert_max_num_queries
+):
+    url = reverse("courses:cohort_detail", args=[cohort.pk])
+    services.enrolment_create(user=UserFactory(role="Trainee"), course=cohort.course, cohort=cohort)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(30):
+        services.enrolment_create(
+            user=UserFactory(role="Trainee"), course=cohort.course, cohort=cohort
+        )
+    with django_assert_max_num_queries(len(one)):
+        client.get(url)
