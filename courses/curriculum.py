@@ -168,8 +168,14 @@ def _handout(item: dict):
 
 
 def _image(path: Path, *, title: str):
+    from willow.image import Image as WillowImage
+
     Image = get_image_model()
+    with path.open("rb") as handle:
+        width, height = WillowImage.open(handle).get_size()
     image = Image(title=title[:255])
     image.file.save(path.name, ContentFile(path.read_bytes()), save=False)
+    # Django reads dimensions with Pillow, which cannot read SVG: take Willow's.
+    image.width, image.height = width, height
     image.save()
     return image

@@ -227,7 +227,7 @@ class LessonPage(Page):
             "required_seconds": services.seconds_required(
                 course=enrolment.course, credited_minutes=credited
             ),
-            "heartbeat_seconds": services.HEARTBEAT_SECONDS,
+            "heartbeat_seconds": services.heartbeat_seconds(),
             "reflections": {str(block_id): text for block_id, text in answers.items()},
         }
 

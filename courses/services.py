@@ -6,6 +6,7 @@ the person who asked; nothing is written when it raises.
 
 import math
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -22,11 +23,18 @@ from .models import (
     ReflectionAnswer,
 )
 
-# The lesson page reports activity every HEARTBEAT_SECONDS while it is visible. A report credits
-# the time since the trainee's previous report on any lesson, never more than MAX_CREDIT_SECONDS:
-# a hidden tab stops reporting and so stops earning, and two open lessons share one clock.
-HEARTBEAT_SECONDS = 15
-MAX_CREDIT_SECONDS = 2 * HEARTBEAT_SECONDS
+
+def heartbeat_seconds() -> int:
+    """How often the lesson page reports activity while it is visible (setting
+    PEERCERT_LESSON_HEARTBEAT_SECONDS, default 15)."""
+    return int(getattr(settings, "PEERCERT_LESSON_HEARTBEAT_SECONDS", 15))
+
+
+def max_credit_seconds() -> int:
+    """A report credits the time since the trainee's previous report on any lesson, never more
+    than two heartbeats: a hidden tab stops reporting and so stops earning, and two open lessons
+    share one clock."""
+    return 2 * heartbeat_seconds()
 
 
 class CourseRuleError(Exception):
@@ -103,7 +111,7 @@ def lesson_heartbeat_record(
     )["last"]
     if not resuming and last_anywhere is not None and progress.completed_at is None:
         elapsed = (now - last_anywhere).total_seconds()
-        progress.engaged_seconds += int(max(0, min(elapsed, MAX_CREDIT_SECONDS)))
+        progress.engaged_seconds += int(max(0, min(elapsed, max_credit_seconds())))
     progress.last_heartbeat_at = now
     progress.save(update_fields=["engaged_seconds", "last_heartbeat_at"])
     return progress

@@ -28,7 +28,8 @@ def dashboard(request):
                 {"topic": topic, "minutes": minutes, "hours": minutes / 60}
                 for topic, minutes in credited.items()
             ],
-            "credited_hours_total": sum(credited.values()) / 60 if credited else 0,
+            "credited_minutes_total": sum(credited.values()),
+            "credited_hours_total": sum(credited.values()) / 60,
             "next_status": next((s for s in statuses if s.next_lesson), None),
             "catalogue": CourseCataloguePage.objects.live().first(),
         },

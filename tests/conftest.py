@@ -19,6 +19,11 @@ def skip_or_fail(reason: str, *, required: bool) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # allauth keeps rate limits and used one-time codes in the cache.
     cache.clear()

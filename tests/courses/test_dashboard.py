@@ -65,7 +65,7 @@ def test_the_dashboard_shows_progress_credited_hours_by_topic_and_what_is_next(
     # Lesson a credits ethics 30 and boundaries 15; 90 of the session's 120 minutes credit
     # three quarters of its 120 ethics minutes.
     assert rows == {"ethics": 30 + 90, "boundaries": 15}
-    assert "2.3 hours in all" in text
+    assert "2 h 15 min in all (2.3 hours)" in text
 
 
 def test_the_dashboard_runs_the_same_queries_for_one_course_or_many(client, trainee, catalogue):

@@ -111,7 +111,7 @@ def test_each_report_credits_the_time_since_the_last_one_and_never_more_than_the
     beat(trainee, enrolment, a, start + timedelta(seconds=15))
     progress = beat(trainee, enrolment, a, start + timedelta(minutes=20))
 
-    assert progress.engaged_seconds == 15 + services.MAX_CREDIT_SECONDS
+    assert progress.engaged_seconds == 15 + services.max_credit_seconds()
 
 
 def test_a_tab_coming_back_from_the_background_earns_nothing_for_the_time_away(trainee, enrolled):
