@@ -2,15 +2,25 @@
 
 import tomllib
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from courses.curriculum import course_load
-from courses.models import CourseCataloguePage
+from courses.models import (
+    Cohort,
+    CourseCataloguePage,
+    CoursePage,
+    LiveSession,
+    LiveSessionTopicCredit,
+    Topic,
+)
+from courses.services import enrolment_create
 from people import services as people_services
 from people.mfa import totp_activate
 from people.models import User
@@ -28,6 +38,7 @@ class DemoAccount:
     preferred_name: str
     role: str
     totp_secret: str | None
+    extra_roles: tuple[str, ...] = ()
 
 
 @dataclass
@@ -50,6 +61,7 @@ def demo_accounts(data: dict) -> list[DemoAccount]:
             preferred_name=person.get("preferred_name", ""),
             role=person["role"],
             totp_secret=person.get("totp_secret"),
+            extra_roles=tuple(person.get("extra_roles", ())),
         )
         for person in data["accounts"]["people"]
     ]
@@ -74,6 +86,8 @@ def demo_load(path: Path = DEMO_FILE) -> DemoLoadResult:
     password = data["accounts"]["password"]
     for account in accounts:
         _account_ensure(account, password, created)
+    for cohort_data in data.get("cohorts", []):
+        _cohort_ensure(catalogue, cohort_data, created)
     return DemoLoadResult(created=created, accounts=accounts, password=password)
 
 
@@ -154,9 +168,47 @@ def _account_ensure(account: DemoAccount, password: str, created: list[str]) -> 
             password=password,
             role=account.role,
         )
+        for role in account.extra_roles:
+            people_services.user_role_add(user=user, role=role)
         created.append(f"{account.role.lower()} {account.email}")
     EmailAddress.objects.get_or_create(
         user=user, email=account.email, defaults={"verified": True, "primary": True}
     )
     if account.totp_secret:
         totp_activate(user=user, secret=account.totp_secret)
+
+
+def _cohort_ensure(catalogue: CourseCataloguePage, data: dict, created: list[str]) -> None:
+    course = CoursePage.objects.child_of(catalogue).get(slug=data["course"])
+    if Cohort.objects.filter(course=course, name=data["name"]).exists():
+        return
+    cohort = Cohort.objects.create(course=course, name=data["name"], starts_on=date.today())
+    trainers = [User.objects.get(email__iexact=email) for email in data["trainers"]]
+    cohort.trainers.set(trainers)
+    for email in data["trainees"]:
+        enrolment_create(
+            user=User.objects.get(email__iexact=email),
+            course=course,
+            cohort=cohort,
+            enrolled_by=trainers[0],
+        )
+    for session_data in data.get("live_sessions", []):
+        day = timezone.localdate() + timedelta(days=session_data["starts_in_days"])
+        starts_at = timezone.make_aware(datetime.combine(day, time(session_data["hour"])))
+        session = LiveSession(
+            course=course,
+            cohort=cohort,
+            title=session_data["title"],
+            trainer=trainers[0],
+            mode=session_data["mode"],
+            location=session_data["location"],
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=session_data["minutes"]),
+        )
+        session.full_clean()
+        session.save()
+        for slug, minutes in session_data["credits"].items():
+            LiveSessionTopicCredit.objects.create(
+                session=session, topic=Topic.objects.get(slug=slug), minutes=minutes
+            )
+    created.append(f"cohort {cohort.name!r}")

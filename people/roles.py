@@ -13,6 +13,8 @@ ALL_ROLES = (TRAINEE, TRAINER, SUPERVISOR, CERTIFIER, ADMINISTRATOR)
 # Staff roles change content, credentials or other people's records: their accounts must
 # have a second factor.
 LEAD_TRAINER = "Lead trainer"  # a trainer who also approves and publishes course content
+# Groups a person can be given: the five roles, and lead trainer on top of trainer.
+ASSIGNABLE_GROUPS = (*ALL_ROLES, LEAD_TRAINER)
 
 ROLES_REQUIRING_MFA = frozenset({TRAINER, LEAD_TRAINER, CERTIFIER, ADMINISTRATOR})
 

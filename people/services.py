@@ -7,9 +7,9 @@ from .models import User
 def user_role_add(*, user: User, role: str) -> None:
     """Give a person a role. Idempotent: adding a role they have changes nothing.
 
-    Raises ValueError for a name that is not one of the five roles.
+    Raises ValueError for a name that is not one of the five roles (or lead trainer).
     """
-    if role not in roles.ALL_ROLES:
+    if role not in roles.ASSIGNABLE_GROUPS:
         raise ValueError(f"{role!r} is not a PeerCert role.")
     user.groups.add(roles.role_group(role))
 

@@ -96,3 +96,11 @@ def test_the_accessibility_checker_is_in_the_userbar_for_trainers(client, course
 
     assert "wagtail-userbar" in response.text
     assert "checker-axe-configuration" in response.text  # the content checker (axe) is on
+
+
+def test_trainers_schedule_live_sessions_in_the_admin_but_cannot_edit_topics(client, home_page):
+    trainer = UserFactory(role="Trainer", totp_secret=TOTP_SECRET)
+    sign_in(client, trainer, totp_secret=TOTP_SECRET)
+
+    assert client.get(reverse("wagtailsnippets_courses_livesession:add")).status_code == 200
+    assert client.get(reverse("wagtailsnippets_courses_topic:add")).status_code in (302, 403)

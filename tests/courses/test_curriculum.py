@@ -19,7 +19,8 @@ def test_a_course_file_becomes_a_published_course_with_every_block(client, catal
     course = course_load(catalogue=catalogue, path=DATA / "mini-course.toml")
 
     lesson = LessonPage.objects.get(slug="every-block")
-    assert course.live and lesson.live
+    assert course.live
+    assert lesson.live
     assert [block.block_type for block in lesson.body] == [
         "heading", "text", "callout", "story", "reflection", "scenario", "document", "image",
     ]  # fmt: skip
