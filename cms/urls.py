@@ -19,6 +19,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("health/", views.health, name="health"),
     path("learn/", include("courses.urls")),
+    path("assess/", include("assessments.urls")),
 ]
 
 if settings.DEBUG:

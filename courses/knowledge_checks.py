@@ -17,6 +17,9 @@ class KnowledgeCheckProvider(Protocol):
     def lessons_passed(self, user, lesson_ids: Iterable[int]) -> set[int]:
         """The ids, among lesson_ids, of lessons whose knowledge check the user has passed."""
 
+    def check_for_lesson(self, user, lesson_id: int) -> dict | None:
+        """For the lesson page: {"title", "url", "passed"} of its knowledge check, or None."""
+
 
 _providers: list[KnowledgeCheckProvider] = []
 
@@ -48,3 +51,11 @@ def lessons_with_unpassed_checks(user, lesson_ids: Iterable[int]) -> set[int]:
         if checked:
             unpassed |= checked - provider.lessons_passed(user, checked)
     return unpassed
+
+
+def check_for_lesson(user, lesson_id: int) -> dict | None:
+    for provider in _providers:
+        check = getattr(provider, "check_for_lesson", lambda *args: None)(user, lesson_id)
+        if check is not None:
+            return check
+    return None

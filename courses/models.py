@@ -208,7 +208,7 @@ class LessonPage(Page):
         return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
 
     def learning_context(self, progress) -> dict:
-        from . import services
+        from . import knowledge_checks, services
 
         credits = list(self.topic_credits.select_related("topic"))
         credited = sum(credit.minutes for credit in credits)
@@ -229,6 +229,7 @@ class LessonPage(Page):
             ),
             "heartbeat_seconds": services.heartbeat_seconds(),
             "reflections": {str(block_id): text for block_id, text in answers.items()},
+            "knowledge_check": knowledge_checks.check_for_lesson(enrolment.user, self.pk),
         }
 
 

@@ -1,0 +1,283 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+
+from courses.models import CoursePage, LessonPage, Topic
+
+
+class Question(ClusterableModel):
+    """A question in the bank. A case question holds a vignette and its parts, which are
+    single-choice questions of their own."""
+
+    class Type(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple response"
+        TRUE_FALSE = "true_false", "True or false"
+        CASE = "case", "Case scenario"
+        SHORT = "short", "Short written answer"
+
+    key = models.SlugField(
+        max_length=40, unique=True, help_text="A stable reference, e.g. ethics-007."
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
+    type = models.CharField(max_length=20, choices=Type.choices)
+    text = models.TextField()
+    vignette = models.TextField(blank=True, help_text="Case scenarios: the situation.")
+    feedback = models.TextField(blank=True, help_text="Shown when the answers are reviewed.")
+    points = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="Short answers: the marks available.",
+    )
+    model_answer = models.TextField(blank=True)
+    rubric = models.JSONField(
+        default=list, blank=True, help_text="Short answers: grading criteria."
+    )
+    case = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="parts"
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    panels = [
+        FieldPanel("key"),
+        FieldPanel("topic"),
+        FieldPanel("type"),
+        FieldPanel("text"),
+        FieldPanel("vignette"),
+        InlinePanel("options", label="Option"),
+        FieldPanel("feedback"),
+        MultiFieldPanel(
+            [FieldPanel("points"), FieldPanel("model_answer"), FieldPanel("rubric")],
+            heading="Short written answers",
+        ),
+        FieldPanel("active"),
+    ]
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(type="case") | Q(case__isnull=True), name="assessments_case_not_nested"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.key}: {self.text[:60]}"
+
+    @property
+    def is_choice(self) -> bool:
+        return self.type in (self.Type.SINGLE, self.Type.MULTIPLE, self.Type.TRUE_FALSE)
+
+
+class Option(models.Model):
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="options")
+    text = models.CharField(max_length=500)
+    correct = models.BooleanField(default=False)
+    feedback = models.TextField(blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class Quiz(ClusterableModel):
+    """An assessment drawn from the bank: a lesson's knowledge check or a course's final
+    assessment."""
+
+    class Grading(models.TextChoices):
+        HIGHEST = "highest", "Highest attempt counts"
+        LATEST = "latest", "Latest attempt counts"
+        FIRST = "first", "First attempt counts"
+
+    class Review(models.TextChoices):
+        AFTER_SUBMISSION = "after_submission", "Answers and feedback after each submission"
+        AFTER_PASS = "after_pass", "Answers and feedback once passed"
+        AFTER_LAST_ATTEMPT = "after_last_attempt", "Answers and feedback after the last attempt"
+        SCORE_ONLY = "score_only", "Score only, never the answers"
+
+    class MultipleResponse(models.TextChoices):
+        ALL_OR_NOTHING = "all_or_nothing", "All correct options and no others, or nothing"
+        RIGHT_MINUS_WRONG = "right_minus_wrong", "Partial: right choices minus wrong ones"
+
+    class Late(models.TextChoices):
+        SCORE_AS_USUAL = "score", "Recorded as late and scored as usual"
+        SCORE_ZERO = "zero", "Recorded as late and scored zero"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="+")
+    lesson = models.OneToOneField(
+        LessonPage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Makes this quiz the lesson's knowledge check. Leave empty for a final assessment.",
+    )
+    instructions = models.TextField(blank=True)
+    pass_mark = models.PositiveSmallIntegerField(
+        default=80, validators=[MinValueValidator(1), MaxValueValidator(100)], help_text="Percent."
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Leave empty for unlimited attempts."
+    )
+    wait_minutes = models.PositiveIntegerField(
+        default=0, help_text="Minimum wait between attempts."
+    )
+    time_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
+    late_rule = models.CharField(max_length=10, choices=Late.choices, default=Late.SCORE_ZERO)
+    grading = models.CharField(max_length=10, choices=Grading.choices, default=Grading.HIGHEST)
+    review = models.CharField(
+        max_length=20, choices=Review.choices, default=Review.AFTER_SUBMISSION
+    )
+    multiple_response = models.CharField(
+        max_length=20, choices=MultipleResponse.choices, default=MultipleResponse.RIGHT_MINUS_WRONG
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("slug"),
+        FieldPanel("course"),
+        FieldPanel("lesson"),
+        FieldPanel("instructions"),
+        InlinePanel("draw_rules", label="Questions drawn per topic", min_num=1),
+        MultiFieldPanel(
+            [
+                FieldPanel("pass_mark"),
+                FieldPanel("max_attempts"),
+                FieldPanel("wait_minutes"),
+                FieldPanel("time_limit_minutes"),
+                FieldPanel("late_rule"),
+                FieldPanel("grading"),
+                FieldPanel("review"),
+                FieldPanel("multiple_response"),
+            ],
+            heading="Rules",
+        ),
+    ]
+
+    class Meta:
+        verbose_name_plural = "quizzes"
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if (
+            self.lesson_id
+            and self.course_id
+            and not self.lesson.get_ancestors().filter(pk=self.course_id).exists()
+        ):
+            raise ValidationError({"lesson": "That lesson is not part of the quiz's course."})
+
+
+class DrawRule(models.Model):
+    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="draw_rules")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    count = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "topic"], name="assessments_draw_topic_once")
+        ]
+
+    def __str__(self):
+        return f"{self.count} on {self.topic}"
+
+
+class Attempt(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        AWAITING_GRADING = "awaiting_grading", "Submitted, awaiting a trainer's grading"
+        GRADED = "graded", "Graded"
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quiz_attempts"
+    )
+    number = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    started_at = models.DateTimeField()
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    late = models.BooleanField(default=False)
+    points_awarded = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal(0))
+    points_possible = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal(0))
+    score = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, help_text="Percent."
+    )
+    passed = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["quiz", "user", "number"]
+        permissions = [("grade_attempt", "Can grade written answers")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "user", "number"], name="assessments_attempt_number"
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "user"],
+                condition=Q(status="in_progress"),
+                name="assessments_one_open_attempt",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.quiz} #{self.number}"
+
+
+class AttemptItem(models.Model):
+    """One drawn question, in the position and with the option order the trainee saw."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    layout = models.JSONField(
+        help_text="Option ids in the order shown; for a case, each part with its option ids."
+    )
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "position"], name="assessments_item_position"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.attempt} Q{self.position}"
+
+
+class Answer(models.Model):
+    """The trainee's answer to one question (a case part is a question of its own)."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    selected = models.JSONField(default=list, blank=True, help_text="Option ids chosen.")
+    text = models.TextField(blank=True, max_length=5000)
+    points_awarded = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    grader_comment = models.TextField(blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="assessments_answer_once")
+        ]
+
+    def __str__(self):
+        return f"{self.attempt}: {self.question.key}"

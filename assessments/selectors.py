@@ -1,0 +1,53 @@
+"""Reads for assessments."""
+
+from django.utils import timezone
+
+from .models import Attempt, Quiz
+
+
+def attempts_for(*, user, quiz: Quiz):
+    return Attempt.objects.filter(user=user, quiz=quiz).order_by("number")
+
+
+def counting_attempt(*, user, quiz: Quiz) -> Attempt | None:
+    """The graded attempt that counts under the quiz's grading method."""
+    graded = list(attempts_for(user=user, quiz=quiz).filter(status=Attempt.Status.GRADED))
+    if not graded:
+        return None
+    if quiz.grading == Quiz.Grading.FIRST:
+        return graded[0]
+    if quiz.grading == Quiz.Grading.LATEST:
+        return graded[-1]
+    return max(graded, key=lambda attempt: (attempt.score, -attempt.number))
+
+
+def quiz_passed(*, user, quiz: Quiz) -> bool:
+    attempt = counting_attempt(user=user, quiz=quiz)
+    return bool(attempt and attempt.passed)
+
+
+def review_allowed(*, attempt: Attempt) -> bool:
+    """Whether the trainee may now see correct answers and feedback for this attempt."""
+    quiz = attempt.quiz
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        return False
+    if quiz.review == Quiz.Review.AFTER_SUBMISSION:
+        return True
+    if quiz.review == Quiz.Review.AFTER_PASS:
+        return quiz_passed(user=attempt.user, quiz=quiz)
+    if quiz.review == Quiz.Review.AFTER_LAST_ATTEMPT:
+        used = attempts_for(user=attempt.user, quiz=quiz).count()
+        return quiz.max_attempts is not None and used >= quiz.max_attempts
+    return False
+
+
+def next_attempt_at(*, user, quiz: Quiz, now=None):
+    """When the user may start another attempt (now if already), or None if none are left."""
+    now = now or timezone.now()
+    attempts = list(attempts_for(user=user, quiz=quiz))
+    if quiz.max_attempts is not None and len(attempts) >= quiz.max_attempts:
+        return None
+    last_submitted = max((a.submitted_at for a in attempts if a.submitted_at), default=None)
+    if last_submitted and quiz.wait_minutes:
+        return max(now, last_submitted + timezone.timedelta(minutes=quiz.wait_minutes))
+    return now
