@@ -281,3 +281,149 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.attempt}: {self.question.key}"
+
+
+class Supervision(models.Model):
+    """An administrator or trainer assigns a supervisor to a trainee. Only the assigned
+    supervisor acts on the trainee's hour entries."""
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervisions"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervisees"
+    )
+    supervisor_credential = models.CharField(
+        max_length=200,
+        help_text="The supervisor's own credential, e.g. 'CPRS (Virginia), 4 years supervising peers'.",
+    )
+    program_started_on = models.DateField(
+        help_text="The trainee's program start: no hours before this date count."
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainee"],
+                condition=Q(active=True),
+                name="assessments_one_active_supervisor",
+            ),
+            models.CheckConstraint(
+                condition=~Q(trainee=models.F("supervisor")),
+                name="assessments_no_self_supervision",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.supervisor} supervises {self.trainee}"
+
+
+class HoursEntry(models.Model):
+    """Supervised peer work, described by activity and never by the people supported."""
+
+    class Activity(models.TextChoices):
+        ONE_TO_ONE = "one_to_one", "One-to-one peer support"
+        GROUP = "group", "Group facilitation"
+        ADVOCACY = "advocacy", "Advocacy"
+        OUTREACH = "outreach", "Outreach"
+        DOCUMENTATION = "documentation", "Documentation"
+        SUPERVISION_RECEIVED = "supervision_received", "Supervision received"
+        TRAINING_DELIVERED = "training_delivered", "Education or training delivered"
+        COMMUNITY_LINKAGE = "community_linkage", "Linkage to resources"
+
+    class Setting(models.TextChoices):
+        COMMUNITY = "community", "Community"
+        CLINIC = "clinic", "Clinic or outpatient"
+        INPATIENT = "inpatient", "Inpatient or residential"
+        CRISIS = "crisis", "Crisis service"
+        RECOVERY_CENTER = "recovery_center", "Recovery community center"
+        JUSTICE = "justice", "Justice system"
+        VIRTUAL = "virtual", "Telephone or virtual"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned"
+        SUPERSEDED = "superseded", "Superseded by a correction"
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hours_entries"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The supervisor the entry was submitted to.",
+    )
+    worked_on = models.DateField()
+    minutes = models.PositiveIntegerField()
+    activity = models.CharField(max_length=30, choices=Activity.choices)
+    setting = models.CharField(max_length=30, choices=Setting.choices)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
+    description = models.CharField(
+        max_length=500,
+        help_text="What you did, without naming or identifying anyone you supported.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    return_comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-worked_on", "-created_at"]
+        verbose_name_plural = "hours entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gt=0) & Q(minutes__lte=24 * 60),
+                name="assessments_hours_minutes_in_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["trainee", "worked_on", "activity", "setting", "minutes", "description"],
+                condition=~Q(status="superseded"),
+                name="assessments_hours_no_duplicates",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["trainee", "worked_on"]),
+            models.Index(fields=["supervisor", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.trainee} {self.worked_on}: {self.minutes} min {self.get_activity_display()}"
+
+
+class HoursEntryEvent(models.Model):
+    """The history of an entry: who did what, when."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        EDITED = "edited", "Edited"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned"
+        RESUBMITTED = "resubmitted", "Resubmitted"
+        SUPERSEDED = "superseded", "Superseded by a correction"
+        IMPORTED = "imported", "Imported"
+
+    entry = models.ForeignKey(HoursEntry, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
