@@ -37,12 +37,12 @@ check: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=cms.settings.dev $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=cms.settings.production \
 	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-	ALLOWED_HOSTS=peercert.example.org \
+	ALLOWED_HOSTS=peercert.example.org REDIS_URL=redis://127.0.0.1:6379/1 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## A Celery worker and beat for this checkout (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0)
 worker: $(VENV)/.installed
-	$(BIN)/celery -A cms worker --beat --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=cms.settings.dev $(BIN)/celery -A cms worker --beat --loglevel=INFO
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var .pytest_cache .ruff_cache

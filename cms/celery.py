@@ -4,7 +4,8 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+# Workers run with production settings unless told otherwise (`make worker` says dev).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
 
 app = Celery("peercert")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -23,9 +23,16 @@ def role_group(name: str) -> Group:
     return Group.objects.get(name=name)
 
 
+# Whoever holds any of these, by role or otherwise, works with a second factor.
+PERMISSIONS_REQUIRING_MFA = ("wagtailadmin.access_admin", "people.verify_credentials")
+
+
 def user_requires_mfa(user) -> bool:
+    """Staff roles, and anyone else who can reach the admin or verify credentials."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
+    if user.is_superuser or user.is_staff:
+        return True
+    if any(user.has_perm(permission) for permission in PERMISSIONS_REQUIRING_MFA):
         return True
     return user.groups.filter(name__in=ROLES_REQUIRING_MFA).exists()

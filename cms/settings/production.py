@@ -1,5 +1,7 @@
 """Production: refuses to start without a secret key; HTTPS only; static files hashed."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -10,6 +12,12 @@ if not SECRET_KEY:
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY is not set. Production settings never invent one: set it to a long "
         'random value, e.g. python -c "import secrets; print(secrets.token_urlsafe(50))".'
+    )
+
+if not os.environ.get("REDIS_URL"):
+    raise ImproperlyConfigured(
+        "REDIS_URL is not set. Production needs one cache shared by every process: sign-in "
+        "rate limits and used one-time codes live there."
     )
 
 DEBUG = False

@@ -3,12 +3,14 @@
 from io import StringIO
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from wagtail.models import Page, Revision, Site
 
 from cms.demo import demo_accounts, demo_read
+from courses.models import Cohort, Enrolment, LessonPage, LiveSession
 from people.mfa import totp_code_now
 from people.models import User
 
@@ -17,8 +19,17 @@ pytestmark = pytest.mark.django_db
 
 def load_demo() -> str:
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--not-debug-ok", stdout=out)
     return out.getvalue()
+
+
+def test_the_demo_refuses_to_load_where_debug_is_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="Refusing to load the demo"):
+        call_command("load_demo", stdout=StringIO())
+
+    assert not User.objects.exists()
 
 
 def snapshot():
@@ -29,6 +40,13 @@ def snapshot():
         "revisions": Revision.objects.count(),
         "sites": sorted(Site.objects.values_list("hostname", "root_page_id", "is_default_site")),
         "authenticators": sorted(Authenticator.objects.values_list("user__email", "type")),
+        "emails": sorted(EmailAddress.objects.values_list("email", "verified", "primary")),
+        "enrolments": sorted(
+            Enrolment.objects.values_list("user__email", "course__slug", "cohort__name")
+        ),
+        "cohorts": sorted(Cohort.objects.values_list("name", "course__slug")),
+        "sessions": sorted(LiveSession.objects.values_list("title", "starts_at")),
+        "bodies": sorted(LessonPage.objects.values_list("slug", "body")),
     }
 
 

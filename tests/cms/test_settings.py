@@ -23,7 +23,13 @@ SWITCHES = (
     "DJANGO_SECRET_KEY",
     "DJANGO_DEBUG",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "REDIS_URL",
 )
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "a-long-random-production-key-9f83hf98h3f9h3f98h-0123456789",
+    "ALLOWED_HOSTS": "peercert.example.org",
+    "REDIS_URL": "redis://cache.internal:6379/1",
+}
 
 
 def run_django(code_or_args, *, settings_module, **env):
@@ -78,18 +84,29 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_shared_cache():
+    settings = {**PRODUCTION}
+    del settings["REDIS_URL"]
+    result = run_django(SHOW_SETTINGS, settings_module="cms.settings.production", **settings)
+    assert result.returncode != 0
+    assert "REDIS_URL is not set" in result.stderr
+
+
 def test_production_settings_pass_the_deployment_checklist_with_no_warnings():
     result = run_django(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         settings_module="cms.settings.production",
-        DJANGO_SECRET_KEY="k" * 10 + "a-long-random-production-key-9f83hf98h3f9h3f98h",
-        ALLOWED_HOSTS="peercert.example.org",
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("settings_module", ["cms.settings.production", "cms.settings.dev"])
-def test_debug_is_never_on_unless_asked_for_outside_development(settings_module):
-    shown = settings_under(settings_module, DJANGO_SECRET_KEY="x" * 60, DJANGO_DEBUG="0")
+def test_production_never_runs_with_debug_even_when_asked():
+    shown = settings_under("cms.settings.production", **PRODUCTION, DJANGO_DEBUG="1")
     assert shown["debug"] is False
+
+
+def test_development_runs_with_debug_unless_told_not_to():
+    assert settings_under("cms.settings.dev")["debug"] is True
+    assert settings_under("cms.settings.dev", DJANGO_DEBUG="0")["debug"] is False

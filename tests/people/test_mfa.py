@@ -120,3 +120,30 @@ def test_the_wagtail_login_form_cannot_be_used_to_skip_the_second_factor(client,
     assert not response.wsgi_request.user.is_authenticated
     assert client.get(reverse("wagtailadmin_home")).status_code == 302
     assert client.get("/admin/login/?next=/admin/").url == "/accounts/login/?next=/admin/"
+
+
+@pytest.mark.parametrize(
+    "make_user",
+    [
+        lambda: UserFactory(is_superuser=True),
+        lambda: UserFactory(role="Lead trainer"),
+        lambda: UserFactory(is_staff=True),
+    ],
+    ids=["superuser", "lead trainer", "staff flag"],
+)
+def test_anyone_with_admin_powers_must_set_up_a_second_factor(client, home_page, make_user):
+    user = make_user()
+    password_step(client, user)
+
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_activate_totp")
+
+
+def test_a_supervisor_signs_in_with_a_password_alone(client, home_page):
+    supervisor = UserFactory(role="Supervisor")
+
+    password_step(client, supervisor)
+
+    assert client.get("/").status_code == 200

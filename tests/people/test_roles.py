@@ -18,6 +18,20 @@ def test_the_five_roles_are_created_by_migration():
     assert set(roles.ALL_ROLES) <= set(Group.objects.values_list("name", flat=True))
 
 
+EXPECTED_PERMISSIONS = {
+    "Trainee": {"people.study"},
+    "Supervisor": {"people.supervise"},
+    "Certifier": {"people.verify_credentials"},
+}
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED_PERMISSIONS))
+def test_public_site_roles_have_exactly_their_permissions(role):
+    user = User.objects.get(pk=UserFactory(role=role).pk)
+
+    assert user.get_all_permissions() == EXPECTED_PERMISSIONS[role]
+
+
 @pytest.mark.parametrize(
     ("role", "granted", "refused"),
     [
@@ -122,11 +136,73 @@ def test_an_administrator_adds_a_person_with_a_legal_name_in_the_admin(client, h
     assert "Aisha Rahman" in listing.text
 
 
+NEW_PERSON = {
+    "email": "x@example.org",
+    "legal_name": "Someone New",
+    "password1": "a-long-enough-passphrase",
+    "password2": "a-long-enough-passphrase",
+}
+
+
 def test_a_trainer_cannot_manage_people(client, home_page):
     trainer = UserFactory(role="Trainer", totp_secret=TOTP_SECRET)
+    trainee = UserFactory(role="Trainee", legal_name="Ana Rodríguez")
     sign_in(client, trainer, totp_secret=TOTP_SECRET)
 
-    response = client.get(reverse("wagtailusers_users:add"))
+    assert client.get(reverse("wagtailusers_users:add")).status_code in (302, 403)
+    added = client.post(reverse("wagtailusers_users:add"), NEW_PERSON)
+    edited = client.post(
+        reverse("wagtailusers_users:edit", args=[trainee.pk]),
+        {"email": trainee.email, "legal_name": "Changed", "is_active": "on"},
+    )
 
-    assert response.status_code in (302, 403)
+    assert added.status_code in (302, 403)
+    assert edited.status_code in (302, 403)
     assert not User.objects.filter(email="x@example.org").exists()
+    trainee.refresh_from_db()
+    assert trainee.legal_name == "Ana Rodríguez"
+
+
+def test_an_administrator_cannot_create_a_superuser(client, home_page):
+    admin = UserFactory(role="Administrator", totp_secret=TOTP_SECRET)
+    sign_in(client, admin, totp_secret=TOTP_SECRET)
+
+    form = client.get(reverse("wagtailusers_users:add"))
+    client.post(reverse("wagtailusers_users:add"), {**NEW_PERSON, "is_superuser": "on"})
+
+    assert 'name="is_superuser"' not in form.text
+    assert not User.objects.filter(is_superuser=True).exists()
+
+
+def test_an_administrator_cannot_make_someone_a_superuser(client, home_page):
+    admin = UserFactory(role="Administrator", totp_secret=TOTP_SECRET)
+    trainee = UserFactory(role="Trainee")
+    sign_in(client, admin, totp_secret=TOTP_SECRET)
+
+    client.post(
+        reverse("wagtailusers_users:edit", args=[trainee.pk]),
+        {
+            "email": trainee.email,
+            "legal_name": trainee.legal_name,
+            "is_active": "on",
+            "is_superuser": "on",
+        },
+    )
+
+    trainee.refresh_from_db()
+    assert not trainee.is_superuser
+
+
+def test_an_administrator_cannot_change_a_superusers_account(client, home_page):
+    admin = UserFactory(role="Administrator", totp_secret=TOTP_SECRET)
+    root = UserFactory(is_superuser=True, email="root@example.org")
+    sign_in(client, admin, totp_secret=TOTP_SECRET)
+
+    response = client.post(
+        reverse("wagtailusers_users:edit", args=[root.pk]),
+        {"email": "taken-over@example.org", "legal_name": "Mallory", "is_active": ""},
+    )
+
+    assert response.status_code in (302, 403)  # Wagtail turns a refusal into a redirect home
+    root.refresh_from_db()
+    assert (root.email, root.is_active) == ("root@example.org", True)

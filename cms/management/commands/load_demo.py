@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from cms.demo import demo_load
 from people.mfa import totp_code_now, totp_uri
@@ -7,7 +8,19 @@ from people.mfa import totp_code_now, totp_uri
 class Command(BaseCommand):
     help = "Load the demo site, pages and accounts from fixtures/demo.toml (safe to run again)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--not-debug-ok",
+            action="store_true",
+            help="Load even though DEBUG is off (for tests). Never on a production site.",
+        )
+
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["not_debug_ok"]:
+            raise CommandError(
+                "Refusing to load the demo: DEBUG is off, so this may be a production site, and "
+                "the demo's accounts, passwords and authenticator keys are public."
+            )
         result = demo_load()
         if result.created:
             self.stdout.write(self.style.SUCCESS(f"Created {len(result.created)} demo records:"))
