@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 PROJECT = Path(__file__).resolve().parents[2]
 SHOW_SETTINGS = (
     "import json, django; from django.conf import settings; django.setup(); "
