@@ -60,5 +60,7 @@ class StaffMfaRequiredMiddleware:
                 request,
                 "Please sign in again with your authenticator code: your role needs it.",
             )
-            return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(
+                f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
+            )
         return None
