@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import hours_views, views
 
 app_name = "assessments"
 
@@ -10,4 +10,15 @@ urlpatterns = [
     path("attempts/<int:attempt_id>/", views.attempt_take, name="attempt"),
     path("attempts/<int:attempt_id>/submit/", views.attempt_submit, name="attempt_submit"),
     path("attempts/<int:attempt_id>/result/", views.attempt_result, name="result"),
+    path("hours/", hours_views.my_hours, name="my_hours"),
+    path("hours/export.<str:file_format>", hours_views.my_hours_export, name="my_hours_export"),
+    path("hours/new/", hours_views.hours_entry_edit, name="hours_new"),
+    path("hours/<int:entry_id>/", hours_views.hours_entry_detail, name="hours_detail"),
+    path("hours/<int:entry_id>/edit/", hours_views.hours_entry_edit, name="hours_edit"),
+    path("hours/<int:entry_id>/submit/", hours_views.hours_entry_submit, name="hours_submit"),
+    path("hours/<int:correcting_id>/correct/", hours_views.hours_entry_edit, name="hours_correct"),
+    path("supervise/", hours_views.supervise, name="supervise"),
+    path(
+        "supervise/export.<str:file_format>", hours_views.supervise_export, name="supervise_export"
+    ),
 ]
