@@ -427,3 +427,56 @@ class HoursEntryEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+
+
+def _private_storage():
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+def _evidence_path(instance, filename):
+    import uuid
+    from pathlib import Path
+
+    return f"evidence/{instance.trainee_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class Attestation(models.Model):
+    """A fact about a trainee that a person checks against evidence the trainee uploads."""
+
+    class Kind(models.TextChoices):
+        DIPLOMA = "diploma", "High-school diploma or equivalent"
+        LIVED_EXPERIENCE = "lived_experience", "Lived-experience statement"
+        CODE_OF_ETHICS = "code_of_ethics", "Signed code of ethics"
+        EXTERNAL_EXAM = "external_exam", "External exam passed"
+        BACKGROUND_CHECK = "background_check", "Background check"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attestations"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    detail = models.CharField(
+        max_length=300, blank=True, help_text="e.g. the exam's name and the date you passed it."
+    )
+    evidence = models.FileField(upload_to=_evidence_path, storage=_private_storage, max_length=200)
+    original_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        permissions = [("review_attestation", "Can verify or reject attestation evidence")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.trainee}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import hours_views, views
+from . import attestation_views, hours_views, views
 
 app_name = "assessments"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("hours/<int:entry_id>/edit/", hours_views.hours_entry_edit, name="hours_edit"),
     path("hours/<int:entry_id>/submit/", hours_views.hours_entry_submit, name="hours_submit"),
     path("hours/<int:correcting_id>/correct/", hours_views.hours_entry_edit, name="hours_correct"),
+    path("evidence/", attestation_views.my_evidence, name="my_evidence"),
+    path("evidence/review/", attestation_views.review_evidence, name="review_evidence"),
+    path(
+        "evidence/<int:attestation_id>/file/", attestation_views.evidence_file, name="evidence_file"
+    ),
     path("supervise/", hours_views.supervise, name="supervise"),
     path(
         "supervise/export.<str:file_format>", hours_views.supervise_export, name="supervise_export"

@@ -21,6 +21,7 @@ def skip_or_fail(reason: str, *, required: bool) -> None:
 @pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,87 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from . import attestations
+from .models import Attestation
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(choices=Attestation.Kind.choices, label="What this evidence shows")
+    detail = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Details (optional)",
+        help_text="For example the exam's name and the date you passed it.",
+    )
+    evidence = forms.FileField(label="File (PDF, PNG or JPEG, up to 10 MB)")
+
+
+@login_required
+def my_evidence(request):
+    if not request.user.has_perm("people.study"):
+        raise PermissionDenied("This page is for trainees.")
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attestations.attestation_upload(
+                trainee=request.user,
+                kind=form.cleaned_data["kind"],
+                detail=form.cleaned_data["detail"],
+                upload=form.cleaned_data["evidence"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, "Uploaded. A trainer or administrator will review it.")
+            return redirect("assessments:my_evidence")
+    return render(
+        request,
+        "assessments/evidence.html",
+        {"form": form, "attestations": Attestation.objects.filter(trainee=request.user)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def evidence_file(request, attestation_id):
+    attestation = get_object_or_404(Attestation, pk=attestation_id)
+    if attestation.trainee_id != request.user.pk and not request.user.has_perm(
+        "assessments.review_attestation"
+    ):
+        raise Http404("No such file.")
+    response = FileResponse(
+        attestation.evidence.open("rb"), as_attachment=True, filename=attestation.original_name
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def review_evidence(request):
+    if not request.user.has_perm("assessments.review_attestation"):
+        raise PermissionDenied("Only trainers and administrators review evidence.")
+    if request.method == "POST":
+        try:
+            attestations.attestation_review(
+                reviewer=request.user,
+                attestation_id=int(request.POST.get("attestation", 0)),
+                verified=request.POST.get("decision") == "verify",
+                note=request.POST.get("note", ""),
+            )
+        except (ValidationError, ValueError, Attestation.DoesNotExist) as error:
+            text = " ".join(getattr(error, "messages", [str(error)]))
+            messages.error(request, f"Nothing was changed: {text}")
+        else:
+            messages.success(request, "Decision recorded.")
+        return redirect("assessments:review_evidence")
+    pending = Attestation.objects.filter(status=Attestation.Status.PENDING).select_related(
+        "trainee"
+    )
+    return render(request, "assessments/evidence_review.html", {"pending": pending})
