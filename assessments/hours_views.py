@@ -1,5 +1,7 @@
 """Trainees log supervised hours; supervisors review them."""
 
+import base64
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,12 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from courses.spreadsheets import import_result_rows, spreadsheet_dataset, spreadsheet_upload_read
 from people import roles
 
 from . import hours, hours_selectors
 from .forms import HoursEntryForm
 from .models import HoursEntry
-from .resources import HoursEntryExportResource
+from .resources import HOURS_COLUMNS, HoursEntryExportResource, HoursImportResource
 
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -184,3 +187,60 @@ def supervise_export(request, file_format):
         file_format,
         f"supervisees-hours-{timezone.localdate():%Y-%m-%d}",
     )
+
+
+HOURS_IMPORT_SESSION_KEY = "assessments_hours_upload"
+
+
+@login_required
+def hours_import(request):
+    """Import a timesheet: a dry run shows every row's outcome or error; confirming writes all
+    rows as submitted entries, or nothing if any row is invalid."""
+    _require_role(request.user, roles.TRAINEE)
+    context = {"columns": HOURS_COLUMNS}
+    if request.method != "POST":
+        return render(request, "assessments/hours_import.html", context)
+    confirming = request.POST.get("action") == "confirm"
+    try:
+        if confirming:
+            stored = request.session.get(HOURS_IMPORT_SESSION_KEY)
+            if not stored:
+                raise ValidationError("Upload the file again: the preview has expired.")
+            content, file_format = base64.b64decode(stored["content"]), stored["format"]
+        else:
+            content, file_format = spreadsheet_upload_read(
+                request.FILES.get("timesheet"), max_bytes=5 * 1024 * 1024
+            )
+        dataset = spreadsheet_dataset(
+            content,
+            file_format,
+            required=("date", "activity", "setting", "description"),
+            columns=HOURS_COLUMNS,
+        )
+        resource = HoursImportResource(trainee=request.user)
+        result = resource.import_data(
+            dataset,
+            dry_run=not confirming,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return render(request, "assessments/hours_import.html", context, status=400)
+    failed = result.has_errors() or result.has_validation_errors()
+    for error in result.base_errors:
+        messages.error(request, " ".join(getattr(error.error, "messages", [str(error.error)])))
+    if confirming and not failed:
+        request.session.pop(HOURS_IMPORT_SESSION_KEY, None)
+        messages.success(
+            request,
+            f"Imported {len(resource.created)} entries; they are waiting for your supervisor.",
+        )
+        return redirect("assessments:my_hours")
+    if not failed:
+        request.session[HOURS_IMPORT_SESSION_KEY] = {
+            "content": base64.b64encode(content).decode(),
+            "format": file_format,
+        }
+    context.update(failed=failed, preview=import_result_rows(result, key_column="date"))
+    return render(request, "assessments/hours_import.html", context, status=400 if failed else 200)

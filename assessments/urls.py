@@ -13,6 +13,7 @@ urlpatterns = [
     path("hours/", hours_views.my_hours, name="my_hours"),
     path("hours/export.<str:file_format>", hours_views.my_hours_export, name="my_hours_export"),
     path("hours/new/", hours_views.hours_entry_edit, name="hours_new"),
+    path("hours/import/", hours_views.hours_import, name="hours_import"),
     path("hours/<int:entry_id>/", hours_views.hours_entry_detail, name="hours_detail"),
     path("hours/<int:entry_id>/edit/", hours_views.hours_entry_edit, name="hours_edit"),
     path("hours/<int:entry_id>/submit/", hours_views.hours_entry_submit, name="hours_submit"),

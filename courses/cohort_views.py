@@ -1,9 +1,7 @@
 """Trainers' pages for the cohorts they lead: progress, export, and enrolment from a roster."""
 
 import base64
-from pathlib import Path
 
-import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,9 +11,8 @@ from django.utils.text import slugify
 
 from . import selectors
 from .resources import ROSTER_COLUMNS, CohortProgressResource, RosterResource
+from .spreadsheets import import_result_rows, spreadsheet_dataset, spreadsheet_upload_read
 
-MAX_ROSTER_BYTES = 2 * 1024 * 1024
-ROSTER_FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 ROSTER_SESSION_KEY = "courses_roster_upload"
 EXPORT_FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -63,30 +60,8 @@ def cohort_export(request, cohort_id, file_format):
     return response
 
 
-def _read_roster(content: bytes, file_format: str) -> tablib.Dataset:
-    if file_format == "csv":
-        dataset = tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
-    else:
-        dataset = tablib.Dataset().load(content, format="xlsx")
-    dataset.headers = [
-        str(header or "").strip().lower().replace(" ", "_") for header in dataset.headers or []
-    ]
-    if "email" not in dataset.headers:
-        raise ValidationError(
-            f"The file needs a column headed email; the columns are {', '.join(ROSTER_COLUMNS)}."
-        )
-    return dataset
-
-
-def _roster_from_upload(upload) -> tuple[bytes, str]:
-    if upload is None:
-        raise ValidationError("Choose a CSV or XLSX file to upload.")
-    file_format = ROSTER_FORMATS.get(Path(upload.name).suffix.lower())
-    if file_format is None:
-        raise ValidationError("Upload a .csv or .xlsx file.")
-    if upload.size > MAX_ROSTER_BYTES:
-        raise ValidationError("That file is larger than 2 MB; split the roster into smaller files.")
-    return upload.read(), file_format
+def _read_roster(content: bytes, file_format: str):
+    return spreadsheet_dataset(content, file_format, required=("email",), columns=ROSTER_COLUMNS)
 
 
 @login_required
@@ -106,15 +81,10 @@ def cohort_import(request, cohort_id):
                 raise ValidationError("Upload the roster again: the preview has expired.")
             content, file_format = base64.b64decode(stored["content"]), stored["format"]
         else:
-            content, file_format = _roster_from_upload(request.FILES.get("roster"))
+            content, file_format = spreadsheet_upload_read(request.FILES.get("roster"))
         dataset = _read_roster(content, file_format)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return render(request, "courses/cohort_import.html", context, status=400)
-    except Exception:  # noqa: BLE001 - any unreadable file gets the same clear answer
-        messages.error(
-            request, "That file could not be read as a spreadsheet. Save it as CSV or XLSX."
-        )
         return render(request, "courses/cohort_import.html", context, status=400)
 
     resource = RosterResource(cohort=cohort, enrolled_by=request.user)
@@ -147,19 +117,7 @@ def cohort_import(request, cohort_id):
             "content": base64.b64encode(content).decode(),
             "format": file_format,
         }
-    context.update(result=result, failed=failed, preview=_preview(result))
+    context.update(
+        result=result, failed=failed, preview=import_result_rows(result, key_column="email")
+    )
     return render(request, "courses/cohort_import.html", context, status=400 if failed else 200)
-
-
-def _preview(result) -> list[dict]:
-    rows = []
-    for number, row in enumerate(result.rows, start=1):
-        entry = {"number": number, "type": row.import_type, "messages": []}
-        if row.validation_error is not None:
-            for errors in row.validation_error.message_dict.values():
-                entry["messages"].extend(errors)
-        for error in row.errors:
-            entry["messages"].append(str(error.error))
-        entry["email"] = (row.row_values or {}).get("email", "")
-        rows.append(entry)
-    return rows
