@@ -1,10 +1,16 @@
 from django.urls import path
 
-from . import attestation_views, hours_views, views
+from . import attestation_views, hours_views, question_views, views
 
 app_name = "assessments"
 
 urlpatterns = [
+    path("questions/", question_views.question_bank, name="question_bank"),
+    path(
+        "questions/export.<str:file_format>",
+        question_views.question_bank_export,
+        name="question_bank_export",
+    ),
     path("quizzes/<slug:slug>/", views.quiz_detail, name="quiz"),
     path("quizzes/<slug:slug>/start/", views.quiz_start, name="quiz_start"),
     path("attempts/<int:attempt_id>/", views.attempt_take, name="attempt"),

@@ -6,7 +6,7 @@ import tablib
 from django.core.exceptions import ValidationError
 
 MAX_BYTES = 2 * 1024 * 1024
-FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
 
 
 def spreadsheet_upload_read(upload, *, max_bytes: int = MAX_BYTES) -> tuple[bytes, str]:
@@ -15,7 +15,7 @@ def spreadsheet_upload_read(upload, *, max_bytes: int = MAX_BYTES) -> tuple[byte
         raise ValidationError("Choose a CSV or XLSX file to upload.")
     file_format = FORMATS.get(Path(upload.name).suffix.lower())
     if file_format is None:
-        raise ValidationError("Upload a .csv or .xlsx file.")
+        raise ValidationError("Upload a .csv, .xlsx or .json file.")
     if upload.size > max_bytes:
         raise ValidationError(
             f"That file is larger than {max_bytes // (1024 * 1024)} MB; split it into smaller files."
@@ -29,8 +29,8 @@ def spreadsheet_dataset(
     """A dataset with headers normalised to snake_case. Raises ValidationError when the file
     cannot be read or lacks a required column."""
     try:
-        if file_format == "csv":
-            dataset = tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
+        if file_format in ("csv", "json"):
+            dataset = tablib.Dataset().load(content.decode("utf-8-sig"), format=file_format)
         else:
             dataset = tablib.Dataset().load(content, format="xlsx")
     except Exception as error:  # noqa: BLE001 - any unreadable file gets the same clear answer

@@ -145,7 +145,7 @@ def test_files_that_are_not_spreadsheets_are_refused(client, cohort):
     )
     no_email_column = client.post(url, {"roster": roster("name\nAna\n")})
 
-    assert "Upload a .csv or .xlsx file." in wrong_type.text
+    assert "Upload a .csv, .xlsx or .json file." in wrong_type.text
     assert "could not be read as a spreadsheet" in garbage.text
     assert "needs a column headed email" in no_email_column.text
     assert not Enrolment.objects.exists()
