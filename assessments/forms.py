@@ -1,7 +1,10 @@
 from django import forms
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from courses.models import Topic
+from people import roles
 
+from . import hours
 from .models import HoursEntry
 
 NO_IDENTIFIERS = (
@@ -51,3 +54,24 @@ class HoursEntryForm(forms.ModelForm):
                 target = None
             for message in messages:
                 self.add_error(target, message)
+
+
+class SupervisionForm(WagtailAdminModelForm):
+    """Assigning a supervisor in the admin goes through the same service as everywhere else."""
+
+    def clean_supervisor(self):
+        supervisor = self.cleaned_data["supervisor"]
+        if not supervisor.groups.filter(name=roles.SUPERVISOR).exists():
+            raise forms.ValidationError(
+                f"{supervisor.legal_name} does not have the Supervisor role."
+            )
+        return supervisor
+
+    def save(self, commit=True):
+        return hours.supervision_assign(
+            trainee=self.cleaned_data["trainee"],
+            supervisor=self.cleaned_data["supervisor"],
+            credential=self.cleaned_data["supervisor_credential"],
+            program_started_on=self.cleaned_data["program_started_on"],
+            assigned_by=self.for_user,
+        )

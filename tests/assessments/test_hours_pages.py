@@ -169,3 +169,27 @@ def test_hours_export_as_csv_and_xlsx(client, people):
     xlsx = client.get(reverse("assessments:supervise_export", args=["xlsx"]))
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     assert [cell.value for cell in sheet[2]][:3] == ["Ana Rodríguez", "2026-10-01", 45]
+
+
+def test_a_trainer_assigns_a_supervisor_in_the_admin(client, home_page):
+    from tests.people.helpers import TOTP_SECRET
+
+    trainer = UserFactory(role="Trainer", totp_secret=TOTP_SECRET)
+    trainee = UserFactory(role="Trainee")
+    supervisor = UserFactory(role="Supervisor")
+    not_a_supervisor = UserFactory(role="Trainee")
+    sign_in(client, trainer, totp_secret=TOTP_SECRET)
+    url = reverse("wagtailsnippets_assessments_supervision:add")
+    data = {
+        "trainee": trainee.pk,
+        "supervisor": not_a_supervisor.pk,
+        "supervisor_credential": "CPRS (Virginia)",
+        "program_started_on": "2026-09-01",
+    }
+
+    refused = client.post(url, data)
+    assert "does not have the Supervisor role" in refused.text
+    client.post(url, {**data, "supervisor": supervisor.pk})
+
+    supervision = hours.active_supervision(trainee)
+    assert (supervision.supervisor, supervision.assigned_by) == (supervisor, trainer)
