@@ -227,7 +227,9 @@ def hours_entry_submit(*, trainee, entry: HoursEntry) -> HoursEntry:
 
 def _supervised_entries(supervisor, entry_ids):
     entries = list(
-        HoursEntry.objects.select_for_update().filter(pk__in=entry_ids).select_related("supersedes")
+        HoursEntry.objects.select_for_update(of=("self",))
+        .filter(pk__in=entry_ids)
+        .select_related("supersedes")
     )
     supervisee_ids = set(
         Supervision.objects.filter(supervisor=supervisor, active=True).values_list(

@@ -160,7 +160,10 @@ def attempt_submit(
     """
     now = now or timezone.now()
     attempt = (
-        Attempt.objects.select_for_update().select_related("quiz").filter(pk=attempt_id).first()
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("quiz")
+        .filter(pk=attempt_id)
+        .first()
     )
     if attempt is None or attempt.user_id != user.pk:
         raise AssessmentError("That attempt is not yours.")
