@@ -51,3 +51,25 @@ def next_attempt_at(*, user, quiz: Quiz, now=None):
     if last_submitted and quiz.wait_minutes:
         return max(now, last_submitted + timezone.timedelta(minutes=quiz.wait_minutes))
     return now
+
+
+def answers_to_grade(*, grader):
+    """Written answers waiting for a grade, from trainees in the grader's cohorts on the quiz's
+    course (administrators and lead trainers see all)."""
+    from courses.models import Enrolment
+
+    from .models import Answer
+
+    answers = (
+        Answer.objects.filter(
+            points_awarded__isnull=True, attempt__status=Attempt.Status.AWAITING_GRADING
+        )
+        .select_related("question", "attempt__user", "attempt__quiz")
+        .order_by("attempt__submitted_at")
+    )
+    if grader.has_perm("courses.change_cohort"):
+        return answers
+    led = Enrolment.objects.filter(cohort__trainers=grader)
+    return answers.filter(
+        attempt__user__in=led.values("user"), attempt__quiz__course__in=led.values("course")
+    )

@@ -246,7 +246,10 @@ def answer_grade(*, grader, answer_id: int, points, comment: str = "", now=None)
         raise AssessmentError("Only trainers can grade written answers.")
     if attempt.status == Attempt.Status.IN_PROGRESS:
         raise AssessmentError("This attempt has not been submitted yet.")
-    points = Decimal(str(points))
+    try:
+        points = Decimal(str(points).strip())
+    except ArithmeticError as error:
+        raise AssessmentError("Enter the points as a number.") from error
     if points < 0 or points > answer.question.points:
         raise AssessmentError(f"Award between 0 and {answer.question.points} points.")
     answer.points_awarded = points

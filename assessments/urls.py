@@ -5,6 +5,7 @@ from . import attestation_views, hours_views, question_views, views
 app_name = "assessments"
 
 urlpatterns = [
+    path("grading/", views.grading, name="grading"),
     path("questions/", question_views.question_bank, name="question_bank"),
     path(
         "questions/export.<str:file_format>",

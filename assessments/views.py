@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -171,3 +172,28 @@ def attempt_result(request, attempt_id):
         "assessments/attempt_result.html",
         {"attempt": attempt, "quiz": attempt.quiz, "review": review, "reviewed": reviewed},
     )
+
+
+@login_required
+def grading(request):
+    """Trainers grade written answers against each question's rubric."""
+    if not request.user.has_perm("assessments.grade_attempt"):
+        raise PermissionDenied("Only trainers grade written answers.")
+    to_grade = selectors.answers_to_grade(grader=request.user)
+    if request.method == "POST":
+        answer_id = request.POST.get("answer", "")
+        if not answer_id.isdigit() or not to_grade.filter(pk=answer_id).exists():
+            raise Http404("No such answer waiting for you.")
+        try:
+            services.answer_grade(
+                grader=request.user,
+                answer_id=int(answer_id),
+                points=request.POST.get("points", ""),
+                comment=request.POST.get("comment", ""),
+            )
+        except (services.AssessmentError, ArithmeticError, ValueError) as error:
+            messages.error(request, f"Not graded: {error}")
+        else:
+            messages.success(request, "Graded.")
+        return redirect("assessments:grading")
+    return render(request, "assessments/grading.html", {"answers": to_grade})

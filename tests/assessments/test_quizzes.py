@@ -320,3 +320,41 @@ def test_a_knowledge_check_gates_its_lesson(client, trainee, course_and_lessons,
     assert "You passed" in client.get(a.url).text
     progress = course_services.lesson_complete(user=trainee, enrolment_id=enrolment.pk, lesson=a)
     assert progress.completed_at is not None
+
+
+def test_a_trainer_grades_written_answers_of_their_cohort_only(client, trainee, course_and_lessons):
+    from courses.models import Cohort, Enrolment
+    from tests.people.helpers import TOTP_SECRET
+
+    course = course_and_lessons[0]
+    short("doc-1", points=4)
+    check = quiz(course, draws={"documentation": 1}, pass_mark=50)
+    attempt = services.attempt_start(user=trainee, quiz=check)
+    qid = attempt.items.get().question_id
+    services.attempt_submit(user=trainee, attempt_id=attempt.pk, responses={qid: "Facts only."})
+    answer = Answer.objects.get(attempt=attempt)
+    lead = UserFactory(role="Trainer", totp_secret=TOTP_SECRET)
+    outsider = UserFactory(role="Trainer", totp_secret=TOTP_SECRET)
+    cohort = Cohort.objects.create(name="Spring", course=course)
+    cohort.trainers.add(lead)
+    Enrolment.objects.filter(user=trainee).update(cohort=cohort)
+    url = reverse("assessments:grading")
+
+    client.logout()
+    sign_in(client, outsider, totp_secret=TOTP_SECRET)
+    assert "Facts only." not in client.get(url).text
+    assert client.post(url, {"answer": answer.pk, "points": "4"}).status_code == 404
+
+    client.logout()
+    sign_in(client, lead, totp_secret=TOTP_SECRET)
+    assert "Facts only." in client.get(url).text
+    refused = client.post(url, {"answer": answer.pk, "points": "nine"}, follow=True)
+    assert "Enter the points as a number." in refused.text
+    client.post(url, {"answer": answer.pk, "points": "3", "comment": "Clear and factual."})
+
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.score, attempt.passed) == ("graded", 75, True)
+
+
+def test_trainees_cannot_open_grading(client, trainee):
+    assert client.get(reverse("assessments:grading")).status_code == 403
