@@ -11,11 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from assessments import hours
+from assessments.models import DrawRule, Quiz, Supervision
+from assessments.question_bank import questions_load
 from courses.curriculum import course_load
 from courses.models import (
     Cohort,
     CourseCataloguePage,
     CoursePage,
+    LessonPage,
     LiveSession,
     LiveSessionTopicCredit,
     Topic,
@@ -29,6 +33,7 @@ from .models import ContentPage, HomePage
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.toml"
 CURRICULUM_DIR = Path(settings.BASE_DIR) / "fixtures" / "curriculum"
+QUESTIONS_DIR = Path(settings.BASE_DIR) / "fixtures" / "questions"
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,15 @@ def demo_load(path: Path = DEMO_FILE) -> DemoLoadResult:
         _account_ensure(account, password, created)
     for cohort_data in data.get("cohorts", []):
         _cohort_ensure(catalogue, cohort_data, created)
+    for course_slug in data["catalogue"]["courses"]:
+        bank = QUESTIONS_DIR / f"{course_slug}.toml"
+        added = questions_load(bank)
+        if added:
+            created.append(f"{added} questions for {course_slug}")
+    for quiz_data in data.get("quizzes", []):
+        _quiz_ensure(catalogue, quiz_data, created)
+    if "supervision" in data:
+        _supervision_ensure(data["supervision"], created)
     return DemoLoadResult(created=created, accounts=accounts, password=password)
 
 
@@ -212,3 +226,61 @@ def _cohort_ensure(catalogue: CourseCataloguePage, data: dict, created: list[str
                 session=session, topic=Topic.objects.get(slug=slug), minutes=minutes
             )
     created.append(f"cohort {cohort.name!r}")
+
+
+def _quiz_ensure(catalogue: CourseCataloguePage, data: dict, created: list[str]) -> None:
+    if Quiz.objects.filter(slug=data["slug"]).exists():
+        return
+    course = CoursePage.objects.child_of(catalogue).get(slug=data["course"])
+    lesson = (
+        LessonPage.objects.descendant_of(course).get(slug=data["lesson"])
+        if data.get("lesson")
+        else None
+    )
+    quiz = Quiz(
+        title=data["title"],
+        slug=data["slug"],
+        course=course,
+        lesson=lesson,
+        instructions=data.get("instructions", ""),
+        pass_mark=data.get("pass_mark", 80),
+        max_attempts=data.get("max_attempts"),
+        wait_minutes=data.get("wait_minutes", 0),
+        time_limit_minutes=data.get("time_limit_minutes"),
+    )
+    quiz.full_clean()
+    quiz.save()
+    for slug, count in data["draws"].items():
+        DrawRule.objects.create(quiz=quiz, topic=Topic.objects.get(slug=slug), count=count)
+    created.append(f"quiz {quiz.title!r}")
+
+
+def _supervision_ensure(data: dict, created: list[str]) -> None:
+    trainee = User.objects.get(email__iexact=data["trainee"])
+    if Supervision.objects.filter(trainee=trainee).exists():
+        return
+    supervisor = User.objects.get(email__iexact=data["supervisor"])
+    today = timezone.localdate()
+    hours.supervision_assign(
+        trainee=trainee,
+        supervisor=supervisor,
+        credential=data["supervisor_credential"],
+        program_started_on=today - timedelta(days=data["program_started_days_ago"]),
+        assigned_by=User.objects.get(email__iexact=data["assigned_by"]),
+    )
+    for entry_data in data.get("entries", []):
+        entry = hours.hours_entry_save(
+            trainee=trainee,
+            data={
+                "worked_on": today - timedelta(days=entry_data["days_ago"]),
+                "minutes": entry_data["minutes"],
+                "activity": entry_data["activity"],
+                "setting": entry_data["setting"],
+                "description": entry_data["description"],
+                "topics": list(Topic.objects.filter(slug__in=entry_data.get("topics", []))),
+            },
+            submit=entry_data["status"] != "draft",
+        )
+        if entry_data["status"] == "approved":
+            hours.hours_entries_approve(supervisor=supervisor, entry_ids=[entry.pk])
+    created.append(f"supervision of {trainee.email} by {supervisor.email}")

@@ -9,6 +9,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from wagtail.models import Page, Revision, Site
 
+from assessments import services as assessment_services
+from assessments.models import HoursEntry, Option, Question, Quiz, Supervision
 from cms.demo import demo_accounts, demo_read
 from courses.models import Cohort, CoursePage, Enrolment, LessonPage, LiveSession
 from people.mfa import totp_code_now
@@ -47,6 +49,13 @@ def snapshot():
         "cohorts": sorted(Cohort.objects.values_list("name", "course__slug")),
         "sessions": sorted(LiveSession.objects.values_list("title", "starts_at")),
         "bodies": sorted(LessonPage.objects.values_list("slug", "body")),
+        "questions": sorted(Question.objects.values_list("key", "text")),
+        "options": Option.objects.count(),
+        "quizzes": sorted(Quiz.objects.values_list("slug", "pass_mark")),
+        "hours": sorted(HoursEntry.objects.values_list("worked_on", "minutes", "status")),
+        "supervisions": sorted(
+            Supervision.objects.values_list("trainee__email", "supervisor__email")
+        ),
     }
 
 
@@ -148,3 +157,23 @@ def test_a_demo_trainee_opens_the_first_lesson_of_their_cohort_course(client):
     assert response.status_code == 200
     assert "The five functions of peer support" in response.text
     assert "Mark this lesson complete" in response.text
+
+
+def test_the_demo_question_bank_is_large_enough_for_every_quiz():
+    load_demo()
+    trainee = User.objects.get(email="minh.trainee@demo.peercert.test")
+
+    assert Question.objects.filter(case__isnull=True).count() >= 60
+    for quiz in Quiz.objects.all():
+        Enrolment.objects.get_or_create(user=trainee, course=quiz.course)
+        attempt = assessment_services.attempt_start(user=trainee, quiz=quiz)
+        assert attempt.items.count() == sum(rule.count for rule in quiz.draw_rules.all()), quiz.slug
+
+
+def test_the_demo_trainee_has_a_supervisor_and_hours_in_each_state():
+    load_demo()
+
+    statuses = sorted(HoursEntry.objects.values_list("status", flat=True))
+    assert statuses == ["approved", "approved", "draft", "submitted", "submitted"]
+    supervision = Supervision.objects.get()
+    assert supervision.supervisor.email == "sam.supervisor@demo.peercert.test"
