@@ -136,37 +136,46 @@ def attempt_submit(request, attempt_id):
     return redirect("assessments:result", attempt_id=attempt.pk)
 
 
+def _review_in_order_shown(attempt: Attempt) -> list[dict]:
+    """Each question the trainee answered, in the order shown, with its options in the order
+    shown, what they chose, and the correct answers and feedback."""
+    answers = {
+        answer.question_id: answer
+        for answer in Answer.objects.filter(attempt=attempt).select_related("question")
+    }
+    items = list(attempt.items.all())
+    groups = [
+        group
+        for item in items
+        for group in (item.layout.get("parts") or [{"question": item.question_id, **item.layout}])
+    ]
+    options = Option.objects.in_bulk([pk for group in groups for pk in group.get("options", [])])
+    reviewed = []
+    for group in groups:
+        answer = answers.get(group["question"])
+        if answer is None:
+            continue
+        reviewed.append(
+            {
+                "question": answer.question,
+                "answer": answer,
+                "options": [
+                    {"option": options[pk], "chosen": pk in answer.selected}
+                    for pk in group.get("options", [])
+                    if pk in options
+                ],
+            }
+        )
+    return reviewed
+
+
 @login_required
 def attempt_result(request, attempt_id):
     attempt = _own_attempt(request, attempt_id)
     if attempt.status == Attempt.Status.IN_PROGRESS:
         return redirect("assessments:attempt", attempt_id=attempt.pk)
     review = selectors.review_allowed(attempt=attempt)
-    reviewed = []
-    if review:
-        answers = {
-            answer.question_id: answer
-            for answer in Answer.objects.filter(attempt=attempt).select_related("question")
-        }
-        option_texts = {
-            option.pk: option for option in Option.objects.filter(question_id__in=list(answers))
-        }
-        for question_id, answer in answers.items():
-            question = answer.question
-            reviewed.append(
-                {
-                    "question": question,
-                    "answer": answer,
-                    "options": [
-                        {
-                            "option": option,
-                            "chosen": option.pk in answer.selected,
-                        }
-                        for option in option_texts.values()
-                        if option.question_id == question_id
-                    ],
-                }
-            )
+    reviewed = _review_in_order_shown(attempt) if review else []
     return render(
         request,
         "assessments/attempt_result.html",

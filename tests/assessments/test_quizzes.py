@@ -358,3 +358,21 @@ def test_a_trainer_grades_written_answers_of_their_cohort_only(client, trainee, 
 
 def test_trainees_cannot_open_grading(client, trainee):
     assert client.get(reverse("assessments:grading")).status_code == 403
+
+
+def test_the_review_shows_questions_and_options_in_the_order_the_trainee_saw(
+    client, trainee, course_and_lessons, bank
+):
+    check = quiz(course_and_lessons[0], draws={"ethics": 4})
+    attempt = services.attempt_start(user=trainee, quiz=check)
+    services.attempt_submit(user=trainee, attempt_id=attempt.pk, responses={})
+
+    html = client.get(reverse("assessments:result", args=[attempt.pk])).text
+
+    shown = [
+        Option.objects.get(pk=pk).text
+        for item in attempt.items.all()
+        for pk in item.layout["options"]
+    ]
+    positions = [html.index(text) for text in shown]
+    assert positions == sorted(positions)
