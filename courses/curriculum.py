@@ -135,6 +135,20 @@ def _block(item: dict, *, images_dir: Path, where: str) -> tuple[str, object]:
             "document",
             {"document": _handout(item), "description": item.get("description", "")},
         )
+    if kind == "video":
+        media_dir = images_dir.parent / "media"
+        return (
+            "video",
+            {
+                "title": item["title"],
+                "video": _document(media_dir / item["file"], title=item["title"]),
+                "captions": _document(
+                    media_dir / item["captions"], title=f"Captions: {item['title']}"
+                ),
+                "captions_language": item.get("captions_language", "en"),
+                "transcript": item["transcript"],
+            },
+        )
     if kind == "image":
         return (
             "image",
@@ -163,6 +177,14 @@ def _handout(item: dict):
     slug = "".join(c if c.isalnum() else "-" for c in item["title"].lower()).strip("-")
     document = Document(title=item["title"])
     document.file.save(f"{slug}.pdf", ContentFile(pdf), save=False)
+    document.save()
+    return document
+
+
+def _document(path: Path, *, title: str):
+    Document = get_document_model()
+    document = Document(title=title[:255])
+    document.file.save(path.name, ContentFile(path.read_bytes()), save=False)
     document.save()
     return document
 

@@ -86,3 +86,19 @@ def test_the_demo_ships_the_four_courses():
         "confidentiality-and-privacy",
         "crisis-support-and-de-escalation",
     }
+
+
+def test_the_shipped_curriculum_includes_a_captioned_video(client, catalogue):
+    course_load(catalogue=catalogue, path=CURRICULUM / "foundations-of-peer-support.toml")
+
+    videos = [
+        block.value
+        for lesson in LessonPage.objects.all()
+        for block in lesson.body
+        if block.block_type == "video"
+    ]
+    assert videos
+    video = videos[0]
+    assert video["captions"].file.name.endswith(".vtt")
+    assert video["captions"].file.open("rb").read().startswith(b"WEBVTT")
+    assert "message about hope" in video["transcript"].source
