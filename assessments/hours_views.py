@@ -1,7 +1,5 @@
 """Trainees log supervised hours; supervisors review them."""
 
-import base64
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from courses.spreadsheets import import_result_rows, spreadsheet_dataset, spreadsheet_upload_read
+from courses.spreadsheets import spreadsheet_import
 from people import roles
 
 from . import hours, hours_selectors
@@ -200,47 +198,25 @@ def hours_import(request):
     context = {"columns": HOURS_COLUMNS}
     if request.method != "POST":
         return render(request, "assessments/hours_import.html", context)
-    confirming = request.POST.get("action") == "confirm"
-    try:
-        if confirming:
-            stored = request.session.get(HOURS_IMPORT_SESSION_KEY)
-            if not stored:
-                raise ValidationError("Upload the file again: the preview has expired.")
-            content, file_format = base64.b64decode(stored["content"]), stored["format"]
-        else:
-            content, file_format = spreadsheet_upload_read(
-                request.FILES.get("timesheet"), max_bytes=5 * 1024 * 1024
-            )
-        dataset = spreadsheet_dataset(
-            content,
-            file_format,
-            required=("date", "activity", "setting", "description"),
-            columns=HOURS_COLUMNS,
-        )
-        resource = HoursImportResource(trainee=request.user)
-        result = resource.import_data(
-            dataset,
-            dry_run=not confirming,
-            use_transactions=True,
-            rollback_on_validation_errors=True,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return render(request, "assessments/hours_import.html", context, status=400)
-    failed = result.has_errors() or result.has_validation_errors()
-    for error in result.base_errors:
-        messages.error(request, " ".join(getattr(error.error, "messages", [str(error.error)])))
-    if confirming and not failed:
-        request.session.pop(HOURS_IMPORT_SESSION_KEY, None)
+    outcome = spreadsheet_import(
+        request,
+        session_key=HOURS_IMPORT_SESSION_KEY,
+        upload_field="timesheet",
+        required=("date", "activity", "setting", "description"),
+        columns=HOURS_COLUMNS,
+        make_resource=lambda: HoursImportResource(trainee=request.user),
+        key_column="date",
+        max_bytes=5 * 1024 * 1024,
+    )
+    for error in outcome.errors:
+        messages.error(request, error)
+    if outcome.confirmed:
         messages.success(
             request,
-            f"Imported {len(resource.created)} entries; they are waiting for your supervisor.",
+            f"Imported {len(outcome.resource.created)} entries; they are waiting for your supervisor.",
         )
         return redirect("assessments:my_hours")
-    if not failed:
-        request.session[HOURS_IMPORT_SESSION_KEY] = {
-            "content": base64.b64encode(content).decode(),
-            "format": file_format,
-        }
-    context.update(failed=failed, preview=import_result_rows(result, key_column="date"))
-    return render(request, "assessments/hours_import.html", context, status=400 if failed else 200)
+    context.update(failed=outcome.failed, preview=outcome.preview)
+    return render(
+        request, "assessments/hours_import.html", context, status=400 if outcome.failed else 200
+    )

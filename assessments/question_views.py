@@ -1,12 +1,10 @@
-import base64
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from courses.spreadsheets import import_result_rows, spreadsheet_dataset, spreadsheet_upload_read
+from courses.spreadsheets import spreadsheet_import
 
 from .models import Question
 from .question_resources import QUESTION_COLUMNS, QuestionResource
@@ -30,42 +28,28 @@ def question_bank(request):
     context = {"count": Question.objects.filter(case__isnull=True).count()}
     if request.method != "POST":
         return render(request, "assessments/question_bank.html", context)
-    confirming = request.POST.get("action") == "confirm"
-    try:
-        if confirming:
-            stored = request.session.get(SESSION_KEY)
-            if not stored:
-                raise ValidationError("Upload the file again: the preview has expired.")
-            content, file_format = base64.b64decode(stored["content"]), stored["format"]
-        else:
-            content, file_format = spreadsheet_upload_read(request.FILES.get("bank"))
-        dataset = spreadsheet_dataset(
-            content,
-            file_format,
-            required=("key", "topic", "type", "text"),
-            columns=QUESTION_COLUMNS,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return render(request, "assessments/question_bank.html", context, status=400)
-    result = QuestionResource().import_data(
-        dataset, dry_run=not confirming, use_transactions=True, rollback_on_validation_errors=True
+    outcome = spreadsheet_import(
+        request,
+        session_key=SESSION_KEY,
+        upload_field="bank",
+        required=("key", "topic", "type", "text"),
+        columns=QUESTION_COLUMNS,
+        make_resource=QuestionResource,
+        key_column="key",
     )
-    failed = result.has_errors() or result.has_validation_errors()
-    if confirming and not failed:
-        request.session.pop(SESSION_KEY, None)
+    for error in outcome.errors:
+        messages.error(request, error)
+    if outcome.confirmed:
+        totals = outcome.result.totals
         messages.success(
             request,
-            f"Added {result.totals.get('new', 0)} and updated {result.totals.get('update', 0)} questions.",
+            f"Added {totals.get('new', 0)} and updated {totals.get('update', 0)} questions.",
         )
         return redirect("assessments:question_bank")
-    if not failed:
-        request.session[SESSION_KEY] = {
-            "content": base64.b64encode(content).decode(),
-            "format": file_format,
-        }
-    context.update(failed=failed, preview=import_result_rows(result, key_column="key"))
-    return render(request, "assessments/question_bank.html", context, status=400 if failed else 200)
+    context.update(failed=outcome.failed, preview=outcome.preview)
+    return render(
+        request, "assessments/question_bank.html", context, status=400 if outcome.failed else 200
+    )
 
 
 @login_required

@@ -1,5 +1,7 @@
 """Reading uploaded spreadsheets (CSV or XLSX) into tablib datasets, with clear refusals."""
 
+import base64
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import tablib
@@ -68,3 +70,70 @@ def import_result_rows(result, *, key_column: str) -> list[dict]:
             }
         )
     return rows
+
+
+@dataclass
+class ImportOutcome:
+    """What a preview-then-confirm import did. `errors` are messages for the whole file."""
+
+    confirmed: bool = False
+    failed: bool = False
+    preview: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    result: object = None
+    resource: object = None
+
+
+def spreadsheet_import(
+    request,
+    *,
+    session_key: str,
+    upload_field: str,
+    required: tuple[str, ...],
+    columns: tuple[str, ...],
+    make_resource,
+    key_column: str,
+    max_bytes: int = MAX_BYTES,
+) -> ImportOutcome:
+    """The import flow every spreadsheet upload shares. A new upload is a dry run (a
+    rolled-back transaction) that previews every row; the file is kept in the session, and
+    a POST with action=confirm imports it for real. Nothing is written unless every row is
+    valid: django-import-export rolls the whole import back on any row error."""
+    confirming = request.POST.get("action") == "confirm"
+    try:
+        if confirming:
+            stored = request.session.get(session_key)
+            if not stored:
+                raise ValidationError("Upload the file again: the preview has expired.")
+            content, file_format = base64.b64decode(stored["content"]), stored["format"]
+        else:
+            content, file_format = spreadsheet_upload_read(
+                request.FILES.get(upload_field), max_bytes=max_bytes
+            )
+        dataset = spreadsheet_dataset(content, file_format, required=required, columns=columns)
+    except ValidationError as error:
+        return ImportOutcome(failed=True, errors=list(error.messages))
+    resource = make_resource()
+    result = resource.import_data(
+        dataset, dry_run=not confirming, use_transactions=True, rollback_on_validation_errors=True
+    )
+    failed = result.has_errors() or result.has_validation_errors()
+    errors = [
+        " ".join(getattr(error.error, "messages", [str(error.error)]))
+        for error in result.base_errors
+    ]
+    if confirming and not failed:
+        request.session.pop(session_key, None)
+        return ImportOutcome(confirmed=True, result=result, resource=resource)
+    if not failed:
+        request.session[session_key] = {
+            "content": base64.b64encode(content).decode(),
+            "format": file_format,
+        }
+    return ImportOutcome(
+        failed=failed,
+        preview=import_result_rows(result, key_column=key_column),
+        errors=errors,
+        result=result,
+        resource=resource,
+    )
