@@ -1,0 +1,207 @@
+"""Readiness: evidence measured against IC&RC, Pennsylvania CPS and California requirements."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from assessments import hours
+from assessments.models import Attestation, HoursEntry
+from certificates import selectors
+from certificates.models import Credential, RequirementSet
+from certificates.requirements_load import credentials_load
+from courses.models import Enrolment, LessonProgress
+from tests.courses.builders import catalogue_under, course_under, lesson_under, module_under
+from tests.people.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "credentials.toml"
+
+
+@pytest.fixture
+def credentials():
+    credentials_load(FIXTURE)
+    return {s.credential.code: s for s in selectors.requirement_sets_current()}
+
+
+@pytest.fixture
+def training(home_page):
+    """Give a trainee completed lessons crediting the given minutes by topic."""
+    course = course_under(catalogue_under(home_page), slug="training", title="Training")
+    module = module_under(course, slug="all")
+    counter = iter(range(1000))
+
+    def complete(trainee, credits: dict[str, int]):
+        enrolment, _ = Enrolment.objects.get_or_create(user=trainee, course=course)
+        lesson = lesson_under(module, slug=f"lesson-{next(counter)}", credits=credits)
+        LessonProgress.objects.create(
+            enrolment=enrolment, lesson=lesson, engaged_seconds=0, completed_at=timezone.now()
+        )
+
+    return complete
+
+
+def results(trainee, requirement_set):
+    evidence = selectors.evidence_for(user=trainee)
+    return selectors.readiness(evidence=evidence, requirement_set=requirement_set)
+
+
+def verify(trainee, *kinds):
+    for kind in kinds:
+        Attestation.objects.create(
+            trainee=trainee, kind=kind, evidence="evidence/x.pdf", original_name="x.pdf",
+            status=Attestation.Status.VERIFIED,
+        )  # fmt: skip
+
+
+def approved_hours(trainee, minutes_by_activity):
+    supervisor = UserFactory(role="Supervisor")
+    hours.supervision_assign(
+        trainee=trainee, supervisor=supervisor, credential="CPRS",
+        program_started_on=date(2020, 1, 1), assigned_by=UserFactory(role="Trainer"),
+    )  # fmt: skip
+    rows = []
+    day = date(2024, 1, 1)
+    for activity, minutes in minutes_by_activity.items():
+        while minutes > 0:
+            chunk = min(minutes, 8 * 60)
+            rows.append(HoursEntry(
+                trainee=trainee, supervisor=supervisor, worked_on=day, minutes=chunk,
+                activity=activity, setting="community", description=f"Work {len(rows)}",
+                status=HoursEntry.Status.APPROVED,
+            ))  # fmt: skip
+            day = day.fromordinal(day.toordinal() + 1)
+            minutes -= chunk
+    HoursEntry.objects.bulk_create(rows)
+
+
+def test_the_fixture_keeps_sources_and_never_invents_unknown_numbers(credentials):
+    pa = Credential.objects.get(code="PA-CPS")
+
+    assert pa.sources[0] == "https://www.pacertboard.org/cps"
+    assert "supervised experience hours" in pa.unknown
+    kinds = {requirement.kind for requirement in credentials["PA-CPS"].requirements.all()}
+    assert "supervised_work" not in kinds
+    assert "training_domain" not in kinds
+
+
+def test_icrc_training_is_short_in_ethics_with_a_clear_message(credentials, training):
+    trainee = UserFactory(role="Trainee")
+    training(
+        trainee,
+        {"advocacy": 600, "mentoring-education": 600, "recovery-wellness": 600, "ethics": 660},
+    )
+
+    readiness = results(trainee, credentials["ICRC-PR"])
+
+    by_label = {result.requirement.label: result for result in readiness.results}
+    assert (
+        by_label["Ethical responsibility"].summary
+        == "Ethical responsibility: 11 of 16 hours; 5 to go"
+    )
+    assert by_label["Advocacy"].met
+    assert (
+        by_label["Training hours in total"].summary
+        == "Training hours in total: 41 of 46 hours; 5 to go"
+    )
+    assert not readiness.training_met
+    assert not readiness.met
+
+
+def test_icrc_is_met_with_training_supervised_hours_and_attestations(credentials, training):
+    trainee = UserFactory(role="Trainee")
+    training(
+        trainee,
+        {"advocacy": 600, "communication-skills": 600, "whole-health": 600, "boundaries": 960},
+    )
+    approved_hours(
+        trainee, {"one_to_one": 400 * 60, "group": 100 * 60, "supervision_received": 25 * 60}
+    )
+    verify(trainee, "external_exam", "diploma", "code_of_ethics")
+
+    readiness = results(trainee, credentials["ICRC-PR"])
+
+    assert readiness.training_met
+    assert readiness.met, [r.summary for r in readiness.results if not r.met]
+
+
+def test_supervision_received_does_not_count_as_supervised_work(credentials, training):
+    trainee = UserFactory(role="Trainee")
+    approved_hours(trainee, {"one_to_one": 475 * 60, "supervision_received": 50 * 60})
+
+    by_label = {r.requirement.label: r for r in results(trainee, credentials["ICRC-PR"]).results}
+
+    assert by_label["Supervised peer work (paid or volunteer)"].missing == 25
+
+
+def test_pennsylvania_cps_needs_75_hours_and_three_attestations(credentials, training):
+    trainee = UserFactory(role="Trainee")
+    training(trainee, {"peer-support-foundations": 74 * 60})
+    verify(trainee, "external_exam", "lived_experience", "diploma")
+
+    short = results(trainee, credentials["PA-CPS"])
+    assert not short.met
+    assert [r.summary for r in short.results if not r.met and r.required] == [
+        "Training hours in total: 74 of 75 hours; 1 to go"
+    ]
+
+    training(trainee, {"ethics": 60})
+    assert results(trainee, credentials["PA-CPS"]).met
+
+
+def test_california_needs_the_code_of_ethics_agreement(credentials, training):
+    trainee = UserFactory(role="Trainee")
+    training(trainee, {"recovery-wellness": 80 * 60})
+    verify(trainee, "external_exam", "lived_experience", "diploma")
+
+    readiness = results(trainee, credentials["CA-MCPSS"])
+    assert readiness.training_met
+    assert not readiness.met
+    verify(trainee, "code_of_ethics")
+    assert results(trainee, credentials["CA-MCPSS"]).met
+
+
+def test_only_verified_attestations_count(credentials, training):
+    trainee = UserFactory(role="Trainee")
+    training(trainee, {"recovery-wellness": 80 * 60})
+    Attestation.objects.create(
+        trainee=trainee, kind="code_of_ethics", evidence="evidence/x.pdf", original_name="x.pdf"
+    )
+
+    by_label = {r.requirement.label: r for r in results(trainee, credentials["CA-MCPSS"]).results}
+
+    assert not by_label["Code of Ethics agreement"].met
+
+
+def test_evaluation_reads_evidence_in_a_fixed_number_of_queries(
+    credentials, training, django_assert_max_num_queries
+):
+    small, large = UserFactory(role="Trainee"), UserFactory(role="Trainee")
+    training(small, {"ethics": 60})
+    for _ in range(20):
+        training(large, {"ethics": 60, "advocacy": 30})
+    approved_hours(large, {"one_to_one": 300 * 60, "group": 200 * 60})
+    sets = selectors.requirement_sets_current()
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        [
+            selectors.readiness(evidence=selectors.evidence_for(user=small), requirement_set=s)
+            for s in sets
+        ]
+    with django_assert_max_num_queries(len(few)):
+        [
+            selectors.readiness(evidence=selectors.evidence_for(user=large), requirement_set=s)
+            for s in sets
+        ]
+
+
+def test_loading_the_credentials_twice_changes_nothing(credentials):
+    before = RequirementSet.objects.count(), Credential.objects.count()
+
+    assert credentials_load(FIXTURE) == []
+    assert (RequirementSet.objects.count(), Credential.objects.count()) == before
