@@ -429,10 +429,14 @@ class HoursEntryEvent(models.Model):
         return f"{self.get_action_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
 
 
-def _private_storage():
+def private_storage():
+    """Files only PeerCert's own views serve, after checking who asks (never a public URL)."""
     from django.core.files.storage import FileSystemStorage
 
     return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+_private_storage = private_storage  # the name migration 0005 refers to
 
 
 def _evidence_path(instance, filename):
@@ -464,7 +468,7 @@ class Attestation(models.Model):
     detail = models.CharField(
         max_length=300, blank=True, help_text="e.g. the exam's name and the date you passed it."
     )
-    evidence = models.FileField(upload_to=_evidence_path, storage=_private_storage, max_length=200)
+    evidence = models.FileField(upload_to=_evidence_path, storage=private_storage, max_length=200)
     original_name = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -1,5 +1,22 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class CertificatesConfig(AppConfig):
     name = "certificates"
+
+    def ready(self):
+        from wagtail import hooks
+
+        from assessments.models import Attestation, HoursEntry
+        from courses.models import Attendance, Enrolment, LessonProgress
+
+        from . import holder_views, signals
+
+        hooks.register("learner_dashboard_panels", holder_views.readiness_panel_for_trainees)
+
+        post_save.connect(signals.lesson_progress_saved, sender=LessonProgress)
+        post_save.connect(signals.enrolment_saved, sender=Enrolment)
+        post_save.connect(signals.attendance_saved, sender=Attendance)
+        post_save.connect(signals.hours_entry_saved, sender=HoursEntry)
+        post_save.connect(signals.attestation_saved, sender=Attestation)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -5,7 +6,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 
-from assessments.models import Attestation, HoursEntry, Quiz
+from assessments.models import Attestation, HoursEntry, Quiz, private_storage
 from courses.models import Topic
 
 
@@ -159,3 +160,192 @@ class Requirement(ClusterableModel):
             raise ValidationError(
                 {"activities": f"Unknown activities: {', '.join(sorted(unknown))}."}
             )
+
+
+class CertificateProgram(models.Model):
+    """What a certificate attests, how it is issued and how long it is valid."""
+
+    class Attests(models.TextChoices):
+        COURSE = "course", "Completion of a course"
+        CREDENTIAL_TRAINING = "credential_training", "Training requirements of a credential met"
+
+    class Issuing(models.TextChoices):
+        AUTOMATIC = "automatic", "Automatically, when the trainee becomes eligible"
+        APPROVAL = "approval", "After a trainer approves"
+
+    slug = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=120, help_text="Printed at the top of the certificate.")
+    attests = models.CharField(max_length=30, choices=Attests.choices)
+    course = models.ForeignKey(
+        "courses.CoursePage", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    credential = models.ForeignKey(
+        Credential, null=True, blank=True, on_delete=models.PROTECT, related_name="programs"
+    )
+    issuing = models.CharField(max_length=20, choices=Issuing.choices, default=Issuing.AUTOMATIC)
+    valid_for_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty: the certificate does not expire."
+    )
+    active = models.BooleanField(default=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("slug"),
+        FieldPanel("attests"),
+        FieldPanel("course"),
+        FieldPanel("credential"),
+        FieldPanel("issuing"),
+        FieldPanel("valid_for_months"),
+        FieldPanel("active"),
+    ]
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(attests="course", course__isnull=False, credential__isnull=True))
+                | Q(attests="credential_training", credential__isnull=False, course__isnull=True),
+                name="certificates_program_attests_one_thing",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_for_months__isnull=True) | Q(valid_for_months__gt=0),
+                name="certificates_program_validity_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.attests == self.Attests.COURSE and (not self.course_id or self.credential_id):
+            raise ValidationError({"course": "A course certificate names its course, and only it."})
+        if self.attests == self.Attests.CREDENTIAL_TRAINING and (
+            not self.credential_id or self.course_id
+        ):
+            raise ValidationError(
+                {"credential": "A credential certificate names its credential, and only it."}
+            )
+
+
+def _certificate_pdf_path(instance, filename):
+    return f"certificates/{instance.issued_at:%Y}/{instance.serial}.pdf"
+
+
+class Certificate(models.Model):
+    """One certificate: one per holder, program and cycle (1 is the first award, 2 the first
+    renewal). What it prints is frozen in `snapshot` when it is issued."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        REVOKED = "revoked", "Revoked"
+
+    program = models.ForeignKey(
+        CertificateProgram, on_delete=models.PROTECT, related_name="certificates"
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates"
+    )
+    cycle = models.PositiveSmallIntegerField(default=1)
+    serial = models.CharField(max_length=20, unique=True)
+    code = models.CharField(max_length=12, unique=True)
+    requirement_set = models.ForeignKey(
+        RequirementSet, null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
+    issued_at = models.DateTimeField()
+    expires_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status_changed_at = models.DateTimeField()
+    status_reason = models.TextField(blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    snapshot = models.JSONField()
+    pdf = models.FileField(
+        upload_to=_certificate_pdf_path, storage=private_storage, max_length=200, blank=True
+    )
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["holder", "program", "cycle"], name="certificates_once_per_cycle"
+            ),
+            models.CheckConstraint(condition=Q(cycle__gte=1), name="certificates_cycle_from_one"),
+        ]
+        permissions = [("manage_certificates", "Can suspend, revoke and reinstate certificates")]
+
+    def __str__(self):
+        return f"{self.serial} {self.program.title} for {self.holder}"
+
+    @property
+    def code_display(self) -> str:
+        from .codes import code_display
+
+        return code_display(self.code)
+
+    def state_on(self, day) -> str:
+        """active, expired, suspended or revoked: a suspension or revocation outranks expiry."""
+        if self.status != self.Status.ACTIVE:
+            return self.status
+        if self.expires_on and self.expires_on < day:
+            return "expired"
+        return self.Status.ACTIVE
+
+
+class CertificateEvent(models.Model):
+    """The status history: who changed what, when and why."""
+
+    class Action(models.TextChoices):
+        ISSUED = "issued", "Issued"
+        SUSPENDED = "suspended", "Suspended"
+        REVOKED = "revoked", "Revoked"
+        REINSTATED = "reinstated", "Reinstated"
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class CredentialGoal(models.Model):
+    """The credential a trainee is working towards, shown on their dashboard."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credential_goal"
+    )
+    credential = models.ForeignKey(Credential, on_delete=models.CASCADE, related_name="+")
+    chosen_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.user} towards {self.credential.code}"
+
+
+class CertifierScope(models.Model):
+    """A certifier works for a board: they look people up only for that board's credentials."""
+
+    certifier = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certifier_scopes"
+    )
+    credential = models.ForeignKey(Credential, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certifier", "credential"], name="certificates_scope_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.certifier} for {self.credential.code}"

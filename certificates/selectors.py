@@ -14,8 +14,10 @@ from django.utils import timezone
 from assessments import selectors as assessment_selectors
 from assessments.models import Attestation, HoursEntry
 from courses import selectors as course_selectors
+from courses.models import Enrolment, LessonProgress, LessonTopicCredit
 
-from .models import Credential, Requirement, RequirementSet
+from .codes import code_normalise
+from .models import Certificate, CertificateProgram, Credential, Requirement, RequirementSet
 
 HOUR = Decimal(60)
 
@@ -72,15 +74,22 @@ class RequirementResult:
         label = self.requirement.label
         if self.required is None:
             return f"{label}: {'done' if self.met else 'not yet'}"
-        counted, required = _hours(self.counted), _hours(self.required)
+        counted, required = hours_text(self.counted), hours_text(self.required)
         if self.met:
             return f"{label}: {counted} of {required} hours; met"
-        return f"{label}: {counted} of {required} hours; {_hours(self.missing)} to go"
+        return f"{label}: {counted} of {required} hours; {hours_text(self.missing)} to go"
 
 
-def _hours(value: Decimal) -> str:
+def hours_text(value: Decimal) -> str:
     value = value.quantize(Decimal("0.1"))
     return f"{value:f}".removesuffix(".0")
+
+
+def _minutes_in_topics(evidence: Evidence, requirement: Requirement) -> Decimal:
+    return sum(
+        (evidence.training_minutes_by_topic.get(topic.pk, 0) for topic in requirement.topics.all()),
+        Decimal(0),
+    )
 
 
 def requirement_evaluate(requirement: Requirement, evidence: Evidence) -> RequirementResult:
@@ -89,11 +98,7 @@ def requirement_evaluate(requirement: Requirement, evidence: Evidence) -> Requir
     if kind == kinds.TRAINING_TOTAL:
         counted = evidence.training_minutes / HOUR
     elif kind == kinds.TRAINING_DOMAIN:
-        topic_ids = [topic.pk for topic in requirement.topics.all()]
-        counted = (
-            sum((evidence.training_minutes_by_topic.get(pk, 0) for pk in topic_ids), Decimal(0))
-            / HOUR
-        )
+        counted = _minutes_in_topics(evidence, requirement) / HOUR
     elif kind == kinds.SUPERVISED_WORK:
         activities = requirement.activities or [
             a for a in HoursEntry.Activity.values if a != HoursEntry.Activity.SUPERVISION_RECEIVED
@@ -133,6 +138,7 @@ def requirement_evaluate(requirement: Requirement, evidence: Evidence) -> Requir
 class Readiness:
     requirement_set: RequirementSet
     results: list[RequirementResult]
+    evidence: Evidence
 
     @property
     def initial_results(self) -> list[RequirementResult]:
@@ -187,6 +193,7 @@ def readiness(*, evidence: Evidence, requirement_set: RequirementSet) -> Readine
             requirement_evaluate(requirement, evidence)
             for requirement in requirement_set.requirements.all()
         ],
+        evidence,
     )
 
 
@@ -199,3 +206,184 @@ def readiness_across_credentials(*, user, on: date | None = None) -> list[Readin
 
 def credentials_with_requirements():
     return Credential.objects.filter(requirement_sets__isnull=False).distinct()
+
+
+@dataclass
+class Eligibility:
+    """Whether a holder may be issued a program's certificate for a cycle, and why not."""
+
+    eligible: bool
+    reasons: list[str]
+    requirement_set: RequirementSet | None = None
+    readiness: Readiness | None = None
+    hours_by_domain: list[tuple[str, Decimal]] = field(default_factory=list)
+    hours_total: Decimal = Decimal(0)
+
+
+def certificate_previous(*, program: CertificateProgram, holder, cycle: int) -> Certificate | None:
+    if cycle <= 1:
+        return None
+    return Certificate.objects.filter(program=program, holder=holder, cycle=cycle - 1).first()
+
+
+def program_eligibility(*, program: CertificateProgram, holder, cycle: int = 1) -> Eligibility:
+    """The first award (cycle 1) asks for what the program attests; a renewal (cycle 2 and on)
+    asks for the previous cycle's certificate in good standing and the continuing education
+    its requirement set asks for, completed since that certificate was issued."""
+    if program.attests == CertificateProgram.Attests.COURSE:
+        return _course_eligibility(program=program, holder=holder, cycle=cycle)
+    current = {s.credential_id: s for s in requirement_sets_current()}
+    requirement_set = current.get(program.credential_id)
+    if requirement_set is None:
+        return Eligibility(False, [f"{program.credential.name} has no requirements in force."])
+    if cycle == 1:
+        result = readiness(evidence=evidence_for(user=holder), requirement_set=requirement_set)
+        missing = [r.summary for r in result.training_results if not r.met]
+        if not result.training_results:
+            missing = [f"{program.credential.name} publishes no training hours to check."]
+        return Eligibility(
+            not missing,
+            missing,
+            requirement_set,
+            result,
+            [
+                (r.requirement.label, r.counted)
+                for r in result.training_results
+                if r.requirement.kind == Requirement.Kind.TRAINING_DOMAIN
+            ],
+            result.evidence.training_minutes / HOUR,
+        )
+    return _renewal_eligibility(
+        program=program, holder=holder, cycle=cycle, requirement_set=requirement_set
+    )
+
+
+def _course_eligibility(*, program, holder, cycle) -> Eligibility:
+    enrolment = Enrolment.objects.filter(user=holder, course=program.course).first()
+    if enrolment is None or enrolment.completed_at is None:
+        return Eligibility(False, [f"{program.course.title} is not completed yet."])
+    if cycle > 1:
+        return Eligibility(False, ["A course certificate is awarded once."])
+    completed = LessonProgress.objects.filter(enrolment=enrolment, completed_at__isnull=False)
+    by_topic: dict[str, Decimal] = {}
+    for name, minutes in LessonTopicCredit.objects.filter(
+        lesson_id__in=completed.values("lesson_id")
+    ).values_list("topic__name", "minutes"):
+        by_topic[name] = by_topic.get(name, Decimal(0)) + Decimal(minutes) / HOUR
+    return Eligibility(
+        True,
+        [],
+        hours_by_domain=sorted(by_topic.items()),
+        hours_total=sum(by_topic.values(), Decimal(0)),
+    )
+
+
+def _renewal_eligibility(*, program, holder, cycle, requirement_set) -> Eligibility:
+    previous = certificate_previous(program=program, holder=holder, cycle=cycle)
+    if previous is None:
+        return Eligibility(False, ["There is no certificate from the previous cycle to renew."])
+    if previous.status != Certificate.Status.ACTIVE:
+        return Eligibility(
+            False, [f"The previous certificate is {previous.get_status_display().lower()}."]
+        )
+    renewal = [
+        r
+        for r in requirement_set.requirements.all()
+        if r.kind
+        in (Requirement.Kind.CONTINUING_EDUCATION, Requirement.Kind.CONTINUING_EDUCATION_TOPIC)
+    ]
+    if not renewal:
+        return Eligibility(
+            False, [f"{program.credential.name} publishes no continuing-education requirement."]
+        )
+    by_topic = {
+        topic.pk: minutes
+        for topic, minutes in course_selectors.credited_minutes_by_topic(
+            user=holder, since=previous.issued_at
+        ).items()
+    }
+    evidence = Evidence(training_minutes_by_topic=by_topic)
+    results = []
+    for requirement in renewal:
+        if requirement.kind == Requirement.Kind.CONTINUING_EDUCATION:
+            counted = evidence.training_minutes / HOUR
+        else:
+            counted = _minutes_in_topics(evidence, requirement) / HOUR
+        results.append(
+            RequirementResult(requirement, counted >= requirement.hours, counted, requirement.hours)
+        )
+    missing = [r.summary for r in results if not r.met]
+    return Eligibility(
+        not missing,
+        missing,
+        requirement_set,
+        Readiness(requirement_set, results, evidence),
+        [(r.requirement.label, r.counted) for r in results],
+        evidence.training_minutes / HOUR,
+    )
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """The certificate with a code, with what its verification page shows, or None."""
+    normalised = code_normalise(code)
+    if normalised is None:
+        return None
+    return (
+        Certificate.objects.select_related("program", "requirement_set__credential")
+        .prefetch_related("events")
+        .filter(code=normalised)
+        .first()
+    )
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def training_hours_to_go(result: Readiness) -> Decimal:
+    """Hours of training still needed: the larger of what the total and the domains lack,
+    since hours in a domain count towards the total too."""
+    total = Decimal(0)
+    domains = Decimal(0)
+    for requirement_result in result.training_results:
+        if requirement_result.requirement.kind == Requirement.Kind.TRAINING_TOTAL:
+            total = max(total, requirement_result.missing)
+        else:
+            domains += requirement_result.missing
+    return max(total, domains)
+
+
+@dataclass
+class CredentialStanding:
+    readiness: Readiness
+    hours_to_go: Decimal | None  # None: the credential publishes no training hours
+
+    @property
+    def credential(self) -> Credential:
+        return self.readiness.requirement_set.credential
+
+
+@dataclass
+class Comparison:
+    standings: list[CredentialStanding]
+
+    @property
+    def met(self) -> list[CredentialStanding]:
+        return [s for s in self.standings if s.readiness.training_met]
+
+    @property
+    def measurable(self) -> list[CredentialStanding]:
+        return [s for s in self.standings if s.hours_to_go is not None]
+
+    @property
+    def closest(self) -> CredentialStanding | None:
+        short = [s for s in self.measurable if not s.readiness.training_met]
+        return min(short, key=lambda s: s.hours_to_go, default=None)
+
+
+def readiness_comparison(all_readiness: list[Readiness]) -> Comparison:
+    standings = [
+        CredentialStanding(r, training_hours_to_go(r) if r.training_results else None)
+        for r in all_readiness
+    ]
+    return Comparison(standings)

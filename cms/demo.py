@@ -14,6 +14,8 @@ from wagtail.models import Page, Site
 from assessments import hours
 from assessments.models import DrawRule, Quiz, Supervision
 from assessments.question_bank import questions_load
+from certificates.models import CertificateProgram, CertifierScope, Credential, CredentialGoal
+from certificates.requirements_load import credentials_load
 from courses.curriculum import course_load
 from courses.models import (
     Cohort,
@@ -102,6 +104,8 @@ def demo_load(path: Path = DEMO_FILE) -> DemoLoadResult:
         _quiz_ensure(catalogue, quiz_data, created)
     if "supervision" in data:
         _supervision_ensure(data["supervision"], created)
+    if "certification" in data:
+        _certification_ensure(catalogue, data["certification"], created)
     return DemoLoadResult(created=created, accounts=accounts, password=password)
 
 
@@ -284,3 +288,41 @@ def _supervision_ensure(data: dict, created: list[str]) -> None:
         if entry_data["status"] == "approved":
             hours.hours_entries_approve(supervisor=supervisor, entry_ids=[entry.pk])
     created.append(f"supervision of {trainee.email} by {supervisor.email}")
+
+
+def _certification_ensure(catalogue: CourseCataloguePage, data: dict, created: list[str]) -> None:
+    created.extend(credentials_load(Path(settings.BASE_DIR) / "fixtures" / data["credentials"]))
+    for program_data in data.get("programs", []):
+        if CertificateProgram.objects.filter(slug=program_data["slug"]).exists():
+            continue
+        program = CertificateProgram(
+            slug=program_data["slug"],
+            title=program_data["title"],
+            attests=program_data["attests"],
+            issuing=program_data["issuing"],
+            valid_for_months=program_data.get("valid_for_months"),
+        )
+        if "course" in program_data:
+            program.course = (
+                CoursePage.objects.child_of(catalogue).get(slug=program_data["course"]).specific
+            )
+        if "credential" in program_data:
+            program.credential = Credential.objects.get(code=program_data["credential"])
+        program.full_clean()
+        program.save()
+        created.append(f"certificate program {program.slug}")
+    for scope in data.get("scopes", []):
+        certifier = User.objects.get(email__iexact=scope["certifier"])
+        for code in scope["credentials"]:
+            _, made = CertifierScope.objects.get_or_create(
+                certifier=certifier, credential=Credential.objects.get(code=code)
+            )
+            if made:
+                created.append(f"certifier scope {certifier.email} for {code}")
+    for goal in data.get("goals", []):
+        user = User.objects.get(email__iexact=goal["trainee"])
+        _, made = CredentialGoal.objects.get_or_create(
+            user=user, defaults={"credential": Credential.objects.get(code=goal["credential"])}
+        )
+        if made:
+            created.append(f"credential goal of {user.email}")

@@ -20,6 +20,8 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("learn/", include("courses.urls")),
     path("assess/", include("assessments.urls")),
+    path("certificates/", include("certificates.urls")),
+    path("", include("certificates.public_urls")),
 ]
 
 if settings.DEBUG:

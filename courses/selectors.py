@@ -120,18 +120,24 @@ def user_may_record_attendance(*, user, session: LiveSession) -> bool:
     ).exists()
 
 
-def credited_minutes_by_topic(*, user) -> dict[Topic, Decimal]:
+def credited_minutes_by_topic(*, user, since=None, until=None) -> dict[Topic, Decimal]:
     """Minutes credited to each topic: the full credit of every completed lesson, and each live
-    session's credit in proportion to the share of it attended. Two queries."""
+    session's credit in proportion to the share of it attended. With `since` and `until`
+    (datetimes), only what was completed or attended in that window. Three queries."""
     totals: dict[int, Decimal] = defaultdict(Decimal)
-    completed = LessonProgress.objects.filter(
-        enrolment__user=user, completed_at__isnull=False
-    ).values("lesson_id")
+    completed = LessonProgress.objects.filter(enrolment__user=user, completed_at__isnull=False)
+    attended = Attendance.objects.filter(user=user, minutes_attended__gt=0)
+    if since is not None:
+        completed = completed.filter(completed_at__gte=since)
+        attended = attended.filter(session__starts_at__gte=since)
+    if until is not None:
+        completed = completed.filter(completed_at__lt=until)
+        attended = attended.filter(session__starts_at__lt=until)
+    completed = completed.values("lesson_id")
     for topic_id, minutes in LessonTopicCredit.objects.filter(lesson_id__in=completed).values_list(
         "topic_id", "minutes"
     ):
         totals[topic_id] += Decimal(minutes)
-    attended = Attendance.objects.filter(user=user, minutes_attended__gt=0)
     for credit in LiveSessionTopicCredit.objects.filter(session__attendance__in=attended).values(
         "topic_id",
         "minutes",

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 
 from . import selectors, services
 from .models import CourseCataloguePage, CoursePage, LessonPage, LiveSession
@@ -32,6 +33,9 @@ def dashboard(request):
             "credited_hours_total": sum(credited.values()) / 60,
             "next_status": next((s for s in statuses if s.next_lesson), None),
             "catalogue": CourseCataloguePage.objects.live().first(),
+            # Other apps add sections (certification readiness) through this Wagtail hook;
+            # each function takes the request and returns safe HTML.
+            "panels": [panel(request) for panel in hooks.get_hooks("learner_dashboard_panels")],
         },
     )
 

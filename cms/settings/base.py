@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Turns django-ratelimit's refusals into RATELIMIT_VIEW's "429 Too many requests".
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -176,6 +178,8 @@ WAGTAIL_SITE_NAME = "PeerCert"
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+# Where certificates, QR codes and Open Badges point: the public address of this site.
+SITE_URL = os.environ.get("SITE_URL", WAGTAILADMIN_BASE_URL).rstrip("/")
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = [
@@ -183,6 +187,19 @@ WAGTAILDOCS_EXTENSIONS = [
 ]  # fmt: skip
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# The issuer's signing key and X.509 certificate (PEM). Development and tests create a
+# self-signed pair under var/signing/ on first use; production must name real files.
+CERTIFICATE_SIGNING_KEY = Path(
+    os.environ.get("CERTIFICATE_SIGNING_KEY", BASE_DIR / "var" / "signing" / "issuer-key.pem")
+)
+CERTIFICATE_SIGNING_CERT = Path(
+    os.environ.get("CERTIFICATE_SIGNING_CERT", BASE_DIR / "var" / "signing" / "issuer-cert.pem")
+)
+# Verification is public: throttle it per address so codes cannot be enumerated.
+RATELIMIT_VIEW = "certificates.verify_views.throttled"
+CERTIFICATE_LOOKUP_RATE = os.environ.get("CERTIFICATE_LOOKUP_RATE", "60/m")
+CERTIFICATE_UPLOAD_RATE = os.environ.get("CERTIFICATE_UPLOAD_RATE", "10/m")
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests that need a worker start one and point Celery at Redis themselves.
 CELERY_TASK_ALWAYS_EAGER = True
-WAGTAILADMIN_BASE_URL = "http://testserver"
+WAGTAILADMIN_BASE_URL = SITE_URL = "http://testserver"
 # Accept the neighbouring 30-second code too, so a test that crosses a boundary does not flake.
 MFA_TOTP_TOLERANCE = 1
 

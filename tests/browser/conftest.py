@@ -5,13 +5,17 @@ been installed. Without either, browser tests skip with the reason (and fail in 
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from django.db import connections
+from playwright.sync_api import expect
 
+from people.mfa import totp_code_now
 from tests.conftest import REQUIRE_BROWSER, skip_or_fail
+from tests.people.factories import PASSWORD
 
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -96,3 +100,20 @@ def axe_violations(page, impacts=BLOCKING_IMPACTS) -> list[str]:
         for violation in results.response["violations"]
         if violation["impact"] in impacts
     ]
+
+
+def sign_in(page, user, *, totp_secret=None):
+    """Sign in through the login form, answering the authenticator step when asked."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign In", re.IGNORECASE)).click()
+    if totp_secret:
+        page.get_by_label("Code").fill(totp_code_now(totp_secret))
+        page.get_by_role("button", name=re.compile("Sign In", re.IGNORECASE)).click()
+    expect(page.locator(".signed-in-as")).to_be_visible()
+
+
+def sign_out(page):
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name=re.compile("Sign Out", re.IGNORECASE)).click()

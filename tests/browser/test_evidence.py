@@ -12,24 +12,11 @@ from assessments.models import Attempt, HoursEntry
 from courses.services import enrolment_create
 from tests.assessments.builders import question, quiz
 from tests.courses.builders import catalogue_under, two_module_course
-from tests.people.factories import PASSWORD, UserFactory
+from tests.people.factories import UserFactory
 
-from .conftest import axe_violations
+from .conftest import axe_violations, sign_in, sign_out
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Sign In", re.IGNORECASE)).click()
-    expect(page.locator(".signed-in-as")).to_be_visible()
-
-
-def sign_out(page):
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign out").click()
-    page.get_by_role("button", name=re.compile("Sign Out", re.IGNORECASE)).click()
 
 
 def test_a_trainee_passes_a_quiz(page, home_page):

@@ -1,80 +1,21 @@
 """Readiness: evidence measured against IC&RC, Pennsylvania CPS and California requirements."""
 
-from datetime import date
-from pathlib import Path
-
 import pytest
-from django.utils import timezone
 
-from assessments import hours
-from assessments.models import Attestation, HoursEntry
+from assessments.models import Attestation
 from certificates import selectors
 from certificates.models import Credential, RequirementSet
 from certificates.requirements_load import credentials_load
-from courses.models import Enrolment, LessonProgress
-from tests.courses.builders import catalogue_under, course_under, lesson_under, module_under
 from tests.people.factories import UserFactory
 
+from .conftest import FIXTURE, approved_hours, verify
+
 pytestmark = pytest.mark.django_db
-
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "credentials.toml"
-
-
-@pytest.fixture
-def credentials():
-    credentials_load(FIXTURE)
-    return {s.credential.code: s for s in selectors.requirement_sets_current()}
-
-
-@pytest.fixture
-def training(home_page):
-    """Give a trainee completed lessons crediting the given minutes by topic."""
-    course = course_under(catalogue_under(home_page), slug="training", title="Training")
-    module = module_under(course, slug="all")
-    counter = iter(range(1000))
-
-    def complete(trainee, credits: dict[str, int]):
-        enrolment, _ = Enrolment.objects.get_or_create(user=trainee, course=course)
-        lesson = lesson_under(module, slug=f"lesson-{next(counter)}", credits=credits)
-        LessonProgress.objects.create(
-            enrolment=enrolment, lesson=lesson, engaged_seconds=0, completed_at=timezone.now()
-        )
-
-    return complete
 
 
 def results(trainee, requirement_set):
     evidence = selectors.evidence_for(user=trainee)
     return selectors.readiness(evidence=evidence, requirement_set=requirement_set)
-
-
-def verify(trainee, *kinds):
-    for kind in kinds:
-        Attestation.objects.create(
-            trainee=trainee, kind=kind, evidence="evidence/x.pdf", original_name="x.pdf",
-            status=Attestation.Status.VERIFIED,
-        )  # fmt: skip
-
-
-def approved_hours(trainee, minutes_by_activity):
-    supervisor = UserFactory(role="Supervisor")
-    hours.supervision_assign(
-        trainee=trainee, supervisor=supervisor, credential="CPRS",
-        program_started_on=date(2020, 1, 1), assigned_by=UserFactory(role="Trainer"),
-    )  # fmt: skip
-    rows = []
-    day = date(2024, 1, 1)
-    for activity, minutes in minutes_by_activity.items():
-        while minutes > 0:
-            chunk = min(minutes, 8 * 60)
-            rows.append(HoursEntry(
-                trainee=trainee, supervisor=supervisor, worked_on=day, minutes=chunk,
-                activity=activity, setting="community", description=f"Work {len(rows)}",
-                status=HoursEntry.Status.APPROVED,
-            ))  # fmt: skip
-            day = day.fromordinal(day.toordinal() + 1)
-            minutes -= chunk
-    HoursEntry.objects.bulk_create(rows)
 
 
 def test_the_fixture_keeps_sources_and_never_invents_unknown_numbers(credentials):

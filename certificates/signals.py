@@ -1,0 +1,37 @@
+"""When a trainee's evidence changes, check after commit whether a certificate is now due.
+
+The handlers only enqueue, by id; certificates_due_task decides, and issuing is idempotent,
+so a burst of changes costs a few evaluations and never a second certificate."""
+
+from django.db import transaction
+
+
+def _due_check(user_id: int) -> None:
+    from .tasks import certificates_due_task
+
+    transaction.on_commit(lambda: certificates_due_task.delay(user_id))
+
+
+def lesson_progress_saved(sender, instance, **kwargs):
+    if instance.completed_at is not None:
+        _due_check(instance.enrolment.user_id)
+
+
+def enrolment_saved(sender, instance, **kwargs):
+    if instance.completed_at is not None:
+        _due_check(instance.user_id)
+
+
+def attendance_saved(sender, instance, **kwargs):
+    if instance.minutes_attended:
+        _due_check(instance.user_id)
+
+
+def hours_entry_saved(sender, instance, **kwargs):
+    if instance.status == "approved":
+        _due_check(instance.trainee_id)
+
+
+def attestation_saved(sender, instance, **kwargs):
+    if instance.status == "verified":
+        _due_check(instance.trainee_id)

@@ -1,0 +1,35 @@
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import OperationalError
+
+from . import services
+from .models import CertificateProgram
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def certificate_issue_task(
+    program_id: int, holder_id: int, cycle: int = 1, approved_by_id: int | None = None
+) -> int | None:
+    """Issue one certificate; safe to run twice. Returns its id, or None if not eligible."""
+    users = get_user_model().objects
+    try:
+        certificate = services.certificate_issue(
+            program=CertificateProgram.objects.select_related("credential", "course").get(
+                pk=program_id
+            ),
+            holder=users.get(pk=holder_id),
+            cycle=cycle,
+            approved_by=users.get(pk=approved_by_id) if approved_by_id else None,
+            site_url=settings.SITE_URL,
+        )
+    except services.CertificateNotEligible as refusal:
+        services.logger.info("Certificate not issued to user %s: %s", holder_id, refusal)
+        return None
+    return certificate.pk
+
+
+@shared_task
+def certificates_due_task(holder_id: int) -> list[int]:
+    holder = get_user_model().objects.get(pk=holder_id)
+    return [program.pk for program in services.certificates_due_enqueue(holder=holder)]

@@ -1,0 +1,255 @@
+"""Issuing: eligibility, the snapshot, idempotency under retries and races, renewal, lifecycle."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from certificates import services, tasks
+from certificates.codes import code_normalise
+from certificates.models import Certificate, CertificateEvent, CertificateProgram
+from courses.models import Enrolment
+from tests.people.factories import UserFactory
+
+SITE = "http://testserver"
+pytestmark = pytest.mark.django_db
+
+
+def issue(program, holder, **kwargs):
+    return services.certificate_issue(program=program, holder=holder, site_url=SITE, **kwargs)
+
+
+def test_a_trainee_who_meets_the_training_hours_gets_a_certificate_with_a_frozen_snapshot(
+    pa_program, pa_ready, credentials
+):
+    trainee = pa_ready(legal_name="Nguyễn Thị Minh Khai")
+
+    certificate = issue(pa_program, trainee)
+
+    assert certificate.serial == f"PC-{timezone.now():%Y}-{certificate.pk:06d}"
+    assert code_normalise(certificate.code) == certificate.code
+    printed = certificate.snapshot
+    assert printed["legal_name"] == "Nguyễn Thị Minh Khai"
+    assert printed["hours_total"] == "75"
+    assert printed["requirement_set"]["credential"] == "PA-CPS"
+    assert printed["requirement_set"]["version"] == "1"
+    assert printed["expires_on"] == (certificate.expires_on.isoformat())
+    assert printed["verify_url"] == f"{SITE}/v/{certificate.code}/"
+    assert certificate.requirement_set == credentials["PA-CPS"]
+    assert certificate.pdf.read()[:5] == b"%PDF-"
+    assert list(certificate.events.values_list("action", flat=True)) == ["issued"]
+
+    trainee.legal_name = "Someone Else"
+    trainee.save()
+    certificate.refresh_from_db()
+    assert certificate.snapshot["legal_name"] == "Nguyễn Thị Minh Khai"
+
+
+def test_a_trainee_short_of_the_hours_is_told_what_is_missing_and_nothing_is_written(
+    pa_program, training
+):
+    trainee = UserFactory(role="Trainee")
+    training(trainee, {"ethics": 74 * 60})
+
+    with pytest.raises(services.CertificateNotEligible) as refusal:
+        issue(pa_program, trainee)
+
+    assert refusal.value.reasons == ["Training hours in total: 74 of 75 hours; 1 to go"]
+    assert not Certificate.objects.exists()
+
+
+def test_icrc_training_short_in_ethics_is_not_issued(credentials, training):
+    program = CertificateProgram.objects.create(
+        slug="icrc", title="IC&RC training", attests="credential_training",
+        credential=credentials["ICRC-PR"].credential,
+    )  # fmt: skip
+    trainee = UserFactory(role="Trainee")
+    training(
+        trainee,
+        {"advocacy": 600, "mentoring-education": 600, "recovery-wellness": 600, "ethics": 960},
+    )
+    assert issue(program, trainee).snapshot["hours_by_domain"] == [
+        {"label": "Advocacy", "hours": "10"},
+        {"label": "Mentoring and education", "hours": "10"},
+        {"label": "Recovery and wellness support", "hours": "10"},
+        {"label": "Ethical responsibility", "hours": "16"},
+    ]
+    other = UserFactory(role="Trainee")
+    training(
+        other,
+        {"advocacy": 600, "mentoring-education": 600, "recovery-wellness": 960, "ethics": 600},
+    )
+    with pytest.raises(services.CertificateNotEligible) as refusal:
+        issue(program, other)
+    assert refusal.value.reasons == ["Ethical responsibility: 10 of 16 hours; 6 to go"]
+
+
+def test_a_retried_task_returns_the_same_certificate(pa_program, pa_ready):
+    trainee = pa_ready()
+
+    first = tasks.certificate_issue_task.apply(args=(pa_program.pk, trainee.pk)).get()
+    second = tasks.certificate_issue_task.apply(args=(pa_program.pk, trainee.pk)).get()
+
+    assert first == second
+    assert Certificate.objects.count() == 1
+    assert CertificateEvent.objects.count() == 1
+
+
+def test_the_database_refuses_a_second_certificate_for_the_same_cycle(pa_program, pa_ready):
+    certificate = issue(pa_program, pa_ready())
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Certificate.objects.create(
+            program=pa_program, holder=certificate.holder, cycle=1, serial="PC-X", code="X",
+            issued_at=timezone.now(), status_changed_at=timezone.now(), snapshot={},
+        )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_concurrent_issues_make_one_certificate(pa_program, pa_ready):
+    trainee = pa_ready()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def race():
+        try:
+            barrier.wait()
+            outcomes.append(issue(pa_program, trainee).pk)
+        except Exception as error:  # noqa: BLE001 - the test reports whatever happened
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=race) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Certificate.objects.count() == 1
+    assert outcomes == [Certificate.objects.get().pk] * 2
+
+
+def test_completing_the_last_lesson_issues_an_automatic_certificate_after_commit(
+    pa_program, training, django_capture_on_commit_callbacks
+):
+    trainee = UserFactory(role="Trainee")
+    training(trainee, {"ethics": 74 * 60})
+    assert not Certificate.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        training(trainee, {"ethics": 60})
+
+    assert Certificate.objects.get().holder == trainee
+
+
+def test_a_program_awarded_on_approval_waits_for_a_trainer(pa_program, pa_ready):
+    pa_program.issuing = CertificateProgram.Issuing.APPROVAL
+    pa_program.save()
+    trainee = pa_ready()
+
+    with pytest.raises(services.CertificateNotEligible):
+        issue(pa_program, trainee)
+    trainer = UserFactory(role="Trainer")
+    certificate = issue(pa_program, trainee, approved_by=trainer)
+
+    assert certificate.approved_by == trainer
+    assert certificate.events.get().actor == trainer
+
+
+def test_a_course_certificate_needs_the_course_completed(training, home_page):
+    trainee = UserFactory(role="Trainee")
+    training(trainee, {"boundaries": 90})
+    program = CertificateProgram.objects.create(
+        slug="course", title="Certificate of Completion", attests="course", course=training.course
+    )
+    with pytest.raises(services.CertificateNotEligible):
+        issue(program, trainee)
+
+    Enrolment.objects.filter(user=trainee).update(completed_at=timezone.now())
+    certificate = issue(program, trainee)
+
+    assert certificate.snapshot["achievement"] == "has completed the course Training"
+    assert certificate.snapshot["hours_total"] == "1.5"
+    assert certificate.expires_on is None
+
+
+def test_renewal_needs_continuing_education_since_the_last_certificate(credentials, training):
+    program = CertificateProgram.objects.create(
+        slug="icrc", title="IC&RC training", attests="credential_training",
+        credential=credentials["ICRC-PR"].credential, valid_for_months=24,
+    )  # fmt: skip
+    trainee = UserFactory(role="Trainee")
+    long_ago = timezone.now() - timedelta(days=700)
+    training(
+        trainee,
+        {"advocacy": 600, "mentoring-education": 600, "recovery-wellness": 600, "ethics": 960},
+        when=long_ago,
+    )
+    first = issue(program, trainee)
+    Certificate.objects.filter(pk=first.pk).update(issued_at=long_ago + timedelta(hours=1))
+
+    training(trainee, {"recovery-wellness": 16 * 60, "boundaries": 3 * 60})
+    with pytest.raises(services.CertificateNotEligible) as refusal:
+        issue(program, trainee, cycle=2)
+    assert refusal.value.reasons == [
+        "Continuing education per renewal: 19 of 20 hours; 1 to go",
+        "Ethics continuing education per renewal: 3 of 6 hours; 3 to go",
+    ]
+
+    training(trainee, {"confidentiality-privacy": 3 * 60})
+    renewed = issue(program, trainee, cycle=2)
+    assert renewed.cycle == 2
+    assert "renew" in renewed.snapshot["achievement"]
+
+
+def test_status_changes_need_a_reason_and_are_recorded(pa_program, pa_ready):
+    certificate = issue(pa_program, pa_ready())
+    administrator = UserFactory(role="Administrator")
+    change = services.certificate_status_change
+
+    with pytest.raises(ValidationError, match="Give a reason"):
+        change(certificate=certificate, action="suspended", actor=administrator, reason=" ")
+    change(certificate=certificate, action="suspended", actor=administrator, reason="Complaint")
+    change(certificate=certificate, action="reinstated", actor=administrator, reason="Cleared")
+    change(certificate=certificate, action="revoked", actor=administrator, reason="Fraud found")
+    with pytest.raises(ValidationError, match="revoked certificate cannot be suspended"):
+        change(certificate=certificate, action="suspended", actor=administrator, reason="Again")
+
+    certificate.refresh_from_db()
+    assert certificate.status == "revoked"
+    assert certificate.status_reason == "Fraud found"
+    assert [(e.action, e.actor, e.reason) for e in certificate.events.all()] == [
+        ("issued", None, ""),
+        ("suspended", administrator, "Complaint"),
+        ("reinstated", administrator, "Cleared"),
+        ("revoked", administrator, "Fraud found"),
+    ]
+
+
+def test_an_unrenewed_certificate_expires_by_date(pa_program, pa_ready):
+    certificate = issue(pa_program, pa_ready())
+
+    assert certificate.state_on(certificate.expires_on) == "active"
+    assert certificate.state_on(certificate.expires_on + timedelta(days=1)) == "expired"
+
+
+def test_a_trainee_without_a_legal_name_is_asked_for_one(pa_program, pa_ready):
+    trainee = pa_ready(legal_name="  ", preferred_name="Sam")
+
+    with pytest.raises(services.CertificateNotEligible, match="legal name"):
+        issue(pa_program, trainee)
+
+
+def test_codes_catch_a_mistyped_character():
+    from certificates.codes import code_new
+
+    code = code_new()
+    typo = ("1" if code[3] != "1" else "2").join([code[:3], code[4:]])
+
+    assert code_normalise(code.lower()[:4] + "-" + code[4:8] + " " + code[8:]) == code
+    assert code_normalise(typo) is None
+    assert code_normalise("not a code") is None
