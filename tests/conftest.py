@@ -6,6 +6,9 @@ from wagtail.models import Page, Site
 
 from cms.models import HomePage
 
+# A real Celery worker's fixtures: redis_client, queue, start_worker.
+pytest_plugins = ["tests.celery_worker"]
+
 # Tests that need a service this machine may lack (a browser, Redis) skip with a reason on a
 # developer's machine and fail in CI, where .ci/run sets these.
 REQUIRE_BROWSER = os.environ.get("PEERCERT_REQUIRE_BROWSER") == "1"
