@@ -82,15 +82,24 @@ def answers_to_grade(*, grader):
     )
 
 
-def counting_scores(*, user) -> dict[int, Decimal]:
-    """The score that counts for each quiz the user has a graded attempt at, by quiz id.
-    One query, whatever the number of quizzes."""
-    attempts = list(
-        Attempt.objects.filter(user=user, status=Attempt.Status.GRADED)
+def counting_scores_for_users(user_ids) -> dict[int, dict[int, Decimal]]:
+    """The score that counts for each quiz each user has a graded attempt at: by user id, then
+    quiz id. One query, whatever the number of users and quizzes."""
+    attempts = (
+        Attempt.objects.filter(user_id__in=user_ids, status=Attempt.Status.GRADED)
         .select_related("quiz")
-        .order_by("quiz_id", "number")
+        .order_by("user_id", "quiz_id", "number")
     )
-    by_quiz: dict[int, list[Attempt]] = {}
+    graded: dict[tuple[int, int], list[Attempt]] = {}
     for attempt in attempts:
-        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
-    return {quiz_id: _counting(graded[0].quiz, graded).score for quiz_id, graded in by_quiz.items()}
+        graded.setdefault((attempt.user_id, attempt.quiz_id), []).append(attempt)
+    scores: dict[int, dict[int, Decimal]] = {}
+    for (user_id, quiz_id), attempts_at_quiz in graded.items():
+        counting = _counting(attempts_at_quiz[0].quiz, attempts_at_quiz)
+        scores.setdefault(user_id, {})[quiz_id] = counting.score
+    return scores
+
+
+def counting_scores(*, user) -> dict[int, Decimal]:
+    """The score that counts for each quiz the user has a graded attempt at, by quiz id."""
+    return counting_scores_for_users([user.pk]).get(user.pk, {})

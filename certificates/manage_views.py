@@ -97,7 +97,12 @@ def approvals_waiting(trainer) -> list[tuple[CertificateProgram, Enrolment]]:
 @permission_required("courses.view_cohort", raise_exception=True)
 def approvals(request):
     return render(
-        request, "certificates/approvals.html", {"waiting": approvals_waiting(request.user)}
+        request,
+        "certificates/approvals.html",
+        {
+            "waiting": approvals_waiting(request.user),
+            "cohorts": course_selectors.cohorts_for_trainer(user=request.user),
+        },
     )
 
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
@@ -80,6 +81,11 @@ class RequirementSet(ClusterableModel):
     def __str__(self):
         return f"{self.credential.code} v{self.version} (from {self.effective_from:%Y-%m-%d})"
 
+    @cached_property
+    def requirement_list(self) -> list["Requirement"]:
+        """The requirements, read once: readiness evaluates them for many trainees."""
+        return list(self.requirements.all())
+
 
 class Requirement(ClusterableModel):
     class Kind(models.TextChoices):
@@ -148,6 +154,10 @@ class Requirement(ClusterableModel):
 
     def __str__(self):
         return self.label
+
+    @cached_property
+    def topic_ids(self) -> frozenset[int]:
+        return frozenset(topic.pk for topic in self.topics.all())
 
     def clean(self):
         super().clean()

@@ -34,25 +34,33 @@ class Evidence:
         return sum(self.training_minutes_by_topic.values(), Decimal(0))
 
 
-def evidence_for(*, user) -> Evidence:
-    """Everything readiness counts for one trainee: credited training by topic, approved
-    supervised hours by activity, verified attestations and the quiz results that count."""
-    by_topic = {
-        topic.pk: minutes
-        for topic, minutes in course_selectors.credited_minutes_by_topic(user=user).items()
-    }
-    supervised = dict(
-        HoursEntry.objects.filter(trainee=user, status=HoursEntry.Status.APPROVED)
-        .values_list("activity")
+def evidence_for_users(user_ids) -> dict[int, Evidence]:
+    """Everything readiness counts, by user id: credited training by topic, approved supervised
+    hours by activity, verified attestations and the quiz results that count. Seven queries,
+    whatever the number of users or the size of their records."""
+    user_ids = list(user_ids)
+    evidence = {user_id: Evidence() for user_id in user_ids}
+    training = course_selectors.credited_minutes_by_topic_for_users(user_ids)
+    for user_id, by_topic in training.items():
+        evidence[user_id].training_minutes_by_topic = by_topic
+    for user_id, activity, total in (
+        HoursEntry.objects.filter(trainee_id__in=user_ids, status=HoursEntry.Status.APPROVED)
+        .values_list("trainee_id", "activity")
         .annotate(total=Sum("minutes"))
-    )
-    attestations = set(
-        Attestation.objects.filter(trainee=user, status=Attestation.Status.VERIFIED).values_list(
-            "kind", flat=True
-        )
-    )
-    scores = assessment_selectors.counting_scores(user=user)
-    return Evidence(by_topic, supervised, attestations, scores)
+        .order_by()
+    ):
+        evidence[user_id].supervised_minutes_by_activity[activity] = total
+    for user_id, kind in Attestation.objects.filter(
+        trainee_id__in=user_ids, status=Attestation.Status.VERIFIED
+    ).values_list("trainee_id", "kind"):
+        evidence[user_id].verified_attestations.add(kind)
+    for user_id, scores in assessment_selectors.counting_scores_for_users(user_ids).items():
+        evidence[user_id].quiz_scores = scores
+    return evidence
+
+
+def evidence_for(*, user) -> Evidence:
+    return evidence_for_users([user.pk])[user.pk]
 
 
 @dataclass
@@ -86,10 +94,8 @@ def hours_text(value: Decimal) -> str:
 
 
 def _minutes_in_topics(evidence: Evidence, requirement: Requirement) -> Decimal:
-    return sum(
-        (evidence.training_minutes_by_topic.get(topic.pk, 0) for topic in requirement.topics.all()),
-        Decimal(0),
-    )
+    by_topic = evidence.training_minutes_by_topic
+    return sum((by_topic[pk] for pk in requirement.topic_ids if pk in by_topic), Decimal(0))
 
 
 def requirement_evaluate(requirement: Requirement, evidence: Evidence) -> RequirementResult:
@@ -191,7 +197,7 @@ def readiness(*, evidence: Evidence, requirement_set: RequirementSet) -> Readine
         requirement_set,
         [
             requirement_evaluate(requirement, evidence)
-            for requirement in requirement_set.requirements.all()
+            for requirement in requirement_set.requirement_list
         ],
         evidence,
     )
@@ -288,7 +294,7 @@ def _renewal_eligibility(*, program, holder, cycle, requirement_set) -> Eligibil
         )
     renewal = [
         r
-        for r in requirement_set.requirements.all()
+        for r in requirement_set.requirement_list
         if r.kind
         in (Requirement.Kind.CONTINUING_EDUCATION, Requirement.Kind.CONTINUING_EDUCATION_TOPIC)
     ]
@@ -387,3 +393,26 @@ def readiness_comparison(all_readiness: list[Readiness]) -> Comparison:
         for r in all_readiness
     ]
     return Comparison(standings)
+
+
+@dataclass
+class TraineeStanding:
+    user: object
+    comparison: Comparison
+
+
+def readiness_for_users(users) -> list[TraineeStanding]:
+    """Every trainee against every credential's current requirements: a cohort report. The
+    number of queries does not grow with the number of trainees."""
+    users = list(users)
+    sets = requirement_sets_current()
+    evidence = evidence_for_users([user.pk for user in users])
+    return [
+        TraineeStanding(
+            user,
+            readiness_comparison(
+                [readiness(evidence=evidence[user.pk], requirement_set=s) for s in sets]
+            ),
+        )
+        for user in users
+    ]

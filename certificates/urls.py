@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import certifier_views, holder_views, manage_views
+from . import certifier_views, holder_views, manage_views, report_views
 
 
 class RosterFormat:
@@ -25,6 +25,11 @@ urlpatterns = [
     path("<int:certificate_id>/manage/", manage_views.certificate_manage, name="manage"),
     path("approvals/", manage_views.approvals, name="approvals"),
     path("approvals/<int:program_id>/<int:user_id>/", manage_views.approve, name="approve"),
+    path(
+        "cohorts/<int:cohort_id>/readiness/",
+        report_views.cohort_readiness,
+        name="cohort_readiness",
+    ),
     path("certify/", certifier_views.portal, name="portal"),
     path("certify/batch/", certifier_views.batch_verify, name="batch_verify"),
     path(
