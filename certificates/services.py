@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -95,6 +96,7 @@ def certificate_issue(
         raise CertificateNotEligible(eligibility.reasons)
 
     now = timezone.now()
+    expires_on = _expiry(program=program, holder=holder, cycle=cycle, today=timezone.localdate(now))
     code = code_new()
     try:
         with transaction.atomic():
@@ -107,11 +109,7 @@ def certificate_issue(
                 code=code,
                 requirement_set=eligibility.requirement_set,
                 issued_at=now,
-                expires_on=(
-                    timezone.localdate(now) + relativedelta(months=program.valid_for_months)
-                    if program.valid_for_months
-                    else None
-                ),
+                expires_on=expires_on,
                 status_changed_at=now,
                 approved_by=approved_by,
                 snapshot={},
@@ -136,6 +134,18 @@ def certificate_issue(
     return certificate
 
 
+def _expiry(*, program: CertificateProgram, holder, cycle: int, today):
+    """A renewal made before the previous certificate expires continues from its expiry date,
+    so renewing early costs nothing; otherwise validity runs from the day of issue."""
+    if not program.valid_for_months:
+        return None
+    starts = today
+    previous = selectors.certificate_previous(program=program, holder=holder, cycle=cycle)
+    if previous is not None and previous.expires_on and previous.expires_on >= today:
+        starts = previous.expires_on
+    return starts + relativedelta(months=program.valid_for_months)
+
+
 def _certificate_pdf_store(certificate: Certificate) -> None:
     from .pdf import certificate_pdf
 
@@ -155,12 +165,34 @@ def certificate_issue_enqueue(
     )
 
 
+RENEWAL_WINDOW = timedelta(days=90)
+
+
 def certificates_due_enqueue(*, holder) -> list[CertificateProgram]:
-    """Enqueue every automatic certificate the holder now qualifies for and does not have."""
-    held = set(
-        Certificate.objects.filter(holder=holder, cycle=1).values_list("program_id", flat=True)
-    )
+    """Enqueue every automatic certificate the holder now qualifies for and does not have:
+    first awards, and renewals from 90 days before the current certificate expires."""
+    latest: dict[int, Certificate] = {}
+    for certificate in (
+        Certificate.objects.filter(holder=holder).select_related("program").order_by("cycle")
+    ):
+        latest[certificate.program_id] = certificate
+    held = set(latest)
     due = []
+    today = timezone.localdate()
+    for certificate in latest.values():
+        program = certificate.program
+        if not (
+            program.active
+            and program.issuing == CertificateProgram.Issuing.AUTOMATIC
+            and certificate.status == Certificate.Status.ACTIVE
+            and certificate.expires_on
+            and today >= certificate.expires_on - RENEWAL_WINDOW
+        ):
+            continue
+        cycle = certificate.cycle + 1
+        if selectors.program_eligibility(program=program, holder=holder, cycle=cycle).eligible:
+            certificate_issue_enqueue(program=program, holder=holder, cycle=cycle)
+            due.append(program)
     for program in CertificateProgram.objects.filter(
         active=True, issuing=CertificateProgram.Issuing.AUTOMATIC
     ).select_related("credential", "course"):

@@ -18,7 +18,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from . import resources, views
-from .models import Credential, RequirementSet
+from .models import Certificate, CertificateProgram, CertifierScope, Credential, RequirementSet
 
 LOCKED_MESSAGE = (
     "A certificate was evaluated against this requirement set, so it cannot change. "
@@ -143,6 +143,67 @@ class RequirementSetViewSet(SnippetViewSet):
         )
 
 
+class CertificateProgramViewSet(SnippetViewSet):
+    model = CertificateProgram
+    icon = "tick-inverse"
+    menu_label = "Certificate programs"
+    list_display = ["title", "slug", "attests", "credential", "course", "issuing", "active"]
+    list_filter = ["attests", "issuing", "active"]
+
+
+class CertificateInspectView(InspectView):
+    """A certificate as issued; its status is changed on its own page, with a reason."""
+
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm("certificates.manage_certificates"):
+            buttons.append(
+                HeaderButton(
+                    "Suspend, revoke or reinstate",
+                    url=reverse_lazy("certificates:manage", args=[self.object.pk]),
+                    icon_name="warning",
+                )
+            )
+        return buttons
+
+
+class CertificateViewSet(SnippetViewSet):
+    """Certificates are issued by PeerCert, never typed in: administrators may look and
+    change the status, and the Administrator role has no add or change permission."""
+
+    model = Certificate
+    icon = "doc-full-inverse"
+    menu_label = "Certificates"
+    inspect_view_enabled = True
+    inspect_view_class = CertificateInspectView
+    inspect_view_fields = [
+        "serial", "program", "holder", "cycle", "requirement_set", "issued_at", "expires_on",
+        "status", "status_changed_at", "status_reason", "approved_by", "pdf_sha256",
+    ]  # fmt: skip
+    list_display = [
+        "serial",
+        Column("holder", label="Name", accessor=lambda c: c.snapshot.get("legal_name", "")),
+        "program",
+        "issued_at",
+        "expires_on",
+        "status",
+    ]
+    list_filter = ["status", "program"]
+    search_fields = ["serial", "code", "holder__legal_name"]
+
+    def get_queryset(self, request):
+        return Certificate.objects.select_related("program", "holder")
+
+
+class CertifierScopeViewSet(SnippetViewSet):
+    model = CertifierScope
+    icon = "user"
+    menu_label = "Certifiers' credentials"
+    list_display = ["certifier", "credential"]
+    list_filter = ["credential"]
+
+
 class RequirementSpreadsheetMenuItem(MenuItem):
     def is_shown(self, request):
         return views.requirements_may_export(request.user)
@@ -152,7 +213,13 @@ class CertificationViewSetGroup(SnippetViewSetGroup):
     menu_label = "Certification"
     menu_icon = "pick"
     menu_order = 220
-    items = (CredentialViewSet, RequirementSetViewSet)
+    items = (
+        CredentialViewSet,
+        RequirementSetViewSet,
+        CertificateProgramViewSet,
+        CertificateViewSet,
+        CertifierScopeViewSet,
+    )
 
     def get_submenu_items(self):
         return [

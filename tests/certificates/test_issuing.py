@@ -4,6 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -253,3 +254,38 @@ def test_codes_catch_a_mistyped_character():
     assert code_normalise(code.lower()[:4] + "-" + code[4:8] + " " + code[8:]) == code
     assert code_normalise(typo) is None
     assert code_normalise("not a code") is None
+
+
+def test_a_renewal_is_issued_automatically_near_expiry_and_continues_the_validity(
+    credentials, training, django_capture_on_commit_callbacks
+):
+    program = CertificateProgram.objects.create(
+        slug="icrc", title="IC&RC training", attests="credential_training",
+        credential=credentials["ICRC-PR"].credential, valid_for_months=24,
+    )  # fmt: skip
+    trainee = UserFactory(role="Trainee")
+    long_ago = timezone.now() - timedelta(days=700)
+    training(
+        trainee,
+        {"advocacy": 600, "mentoring-education": 600, "recovery-wellness": 600, "ethics": 960},
+        when=long_ago,
+    )
+    first = issue(program, trainee)
+    expires_on = timezone.localdate() + timedelta(days=30)
+    Certificate.objects.filter(pk=first.pk).update(
+        issued_at=long_ago + timedelta(hours=1), expires_on=expires_on
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        training(trainee, {"recovery-wellness": 14 * 60, "ethics": 6 * 60})
+
+    renewal = Certificate.objects.get(cycle=2)
+    assert renewal.expires_on == expires_on + relativedelta(months=24)
+    assert renewal.snapshot["expires_on"] == renewal.expires_on.isoformat()
+
+
+def test_no_renewal_is_issued_long_before_expiry(credentials, training, pa_program, pa_ready):
+    trainee = pa_ready()
+    issue(pa_program, trainee)
+
+    assert services.certificates_due_enqueue(holder=trainee) == []
