@@ -18,6 +18,7 @@ Other costs avoided, all per process (safe for threads and Celery prefork worker
   tests).
 """
 
+import asyncio
 import datetime
 import hashlib
 import json
@@ -25,6 +26,7 @@ import os
 import threading
 import unicodedata
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache, lru_cache, partial
 from io import BytesIO
 from pathlib import Path
@@ -268,10 +270,27 @@ def _sign(writer: IncrementalPdfFileWriter, snapshot: dict | None) -> bytes:
         name=snapshot["issuer"]["name"] if snapshot else None,
     )
     output = BytesIO()
-    signers.sign_pdf(
-        writer, metadata, signer=_signer(), bytes_reserved=SIGNATURE_BYTES_RESERVED, output=output
+    outside_event_loop(
+        signers.sign_pdf,
+        writer,
+        metadata,
+        signer=_signer(),
+        bytes_reserved=SIGNATURE_BYTES_RESERVED,
+        output=output,
     )
     return output.getvalue()
+
+
+def outside_event_loop(function, *args, **kwargs):
+    """Call one of pyHanko's synchronous functions, which run their own asyncio loop, from
+    anywhere: in a thread of its own when this thread already runs a loop (an async view, a
+    Playwright session), directly otherwise."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def _signer() -> "_IssuerSigner":

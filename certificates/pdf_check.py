@@ -17,6 +17,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from .pdf import outside_event_loop
 from .signing import issuer_certificate_der, issuer_signing_pem
 
 logger = logging.getLogger(__name__)
@@ -123,7 +124,7 @@ def _signature_validates(data: bytes) -> bool:
         context = ValidationContext(
             trust_roots=[trust_root], allow_fetching=False, revocation_mode="soft-fail"
         )
-        status = validate_pdf_signature(signatures[-1], context)
+        status = outside_event_loop(validate_pdf_signature, signatures[-1], context)
         return bool(status.bottom_line and status.coverage == SignatureCoverageLevel.ENTIRE_FILE)
     except Exception:  # Hostile input can fail anywhere in a PDF parser.
         logger.info("Signature validation failed on an uploaded PDF", exc_info=True)

@@ -300,3 +300,15 @@ def test_missing_signing_key_in_production_is_improperly_configured(
 
     with pytest.raises(ImproperlyConfigured, match="CERTIFICATE_SIGNING_KEY"):
         issuer_signing_pem()
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop():
+    """As in an async view, or beside a Playwright session: pyHanko runs its own loop."""
+    import asyncio
+
+    async def inside():
+        signed = certificate_pdf(snapshot_for("Ana María Rodríguez"))
+        stored = hashlib.sha256(signed).hexdigest()
+        return pdf_check(signed, lookup=lambda code: stored).verdict
+
+    assert asyncio.run(inside()) == "authentic"
