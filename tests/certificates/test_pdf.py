@@ -15,7 +15,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from certificates import signing
-from certificates.pdf import certificate_pdf, certificate_pdf_unsigned_plain
+from certificates.pdf import certificate_pdf, certificate_pdf_unsigned_plain, outside_event_loop
 from certificates.pdf_check import pdf_check
 from certificates.signing import (
     issuer_private_key,
@@ -177,8 +177,10 @@ def test_signature_validates_against_the_issuer_certificate(issued):
     data = issue(issued, "latin")
 
     signature = PdfFileReader(io.BytesIO(data)).embedded_signatures[0]
-    status = validate_pdf_signature(
-        signature, ValidationContext(trust_roots=[issuer_trust_root()], allow_fetching=False)
+    status = outside_event_loop(
+        validate_pdf_signature,
+        signature,
+        ValidationContext(trust_roots=[issuer_trust_root()], allow_fetching=False),
     )
 
     assert status.intact
@@ -305,10 +307,13 @@ def test_missing_signing_key_in_production_is_improperly_configured(
 def test_signing_and_checking_work_inside_a_running_event_loop():
     """As in an async view, or beside a Playwright session: pyHanko runs its own loop."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     async def inside():
         signed = certificate_pdf(snapshot_for("Ana María Rodríguez"))
         stored = hashlib.sha256(signed).hexdigest()
         return pdf_check(signed, lookup=lambda code: stored).verdict
 
-    assert asyncio.run(inside()) == "authentic"
+    # A thread of its own, so that the test runs a loop even beside a Playwright session's.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, inside()).result() == "authentic"
