@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test check worker clean
+.PHONY: run test check bench worker clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "PeerCert needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -19,6 +19,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	touch $@ $(VENV)/.installed-dev $(VENV)/.installed
+
 ## Install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -29,6 +33,11 @@ run: $(VENV)/.installed
 ## Install and run the whole test suite
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
+
+## Measure speed beside baselines (not part of test; PostgreSQL when DATABASE_URL is set,
+## a real worker on Redis at PEERCERT_TEST_REDIS_URL): a table, and benchmarks/results.json
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m pytest benchmarks -p no:cacheprovider -q -W ignore::DeprecationWarning
 
 ## Lint and Django's own checks (CI runs these beside the tests)
 check: $(VENV)/.installed-dev

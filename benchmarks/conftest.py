@@ -1,0 +1,116 @@
+"""`make bench`: each benchmark measures PeerCert beside its baseline in the same run and
+records one row; at the end the rows are printed as a table and written to results.json."""
+
+import json
+import platform
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.conftest import _empty_cache, _media_in_a_temporary_folder, home_page  # noqa: F401
+
+RESULTS_FILE = Path(__file__).parent / "results.json"
+pytest_plugins = ["tests.celery_worker"]
+
+
+@dataclass
+class Result:
+    name: str
+    figure: float
+    unit: str
+    baseline: float | None
+    baseline_name: str | None
+    # How many times better than the baseline: speed-ups for times, multiples for rates.
+    ratio: float | None
+    target: str
+    met: bool | None
+    parameters: dict = field(default_factory=dict)
+
+
+RESULTS: list[Result] = []
+
+
+@pytest.fixture
+def record():
+    def add(
+        name, figure, unit, *, baseline=None, baseline_name=None, lower_is_better,
+        target, met, parameters=None,
+    ):  # fmt: skip
+        ratio = None
+        if baseline:
+            ratio = baseline / figure if lower_is_better else figure / baseline
+        RESULTS.append(
+            Result(
+                name,
+                round(figure, 2),
+                unit,
+                None if baseline is None else round(baseline, 2),
+                baseline_name,
+                None if ratio is None else round(ratio, 2),
+                target,
+                met,
+                parameters or {},
+            )  # fmt: skip
+        )
+
+    return add
+
+
+def database_label() -> str:
+    return "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+
+
+def pytest_sessionfinish(session):
+    if not RESULTS:
+        return
+    RESULTS_FILE.write_text(
+        json.dumps(
+            {
+                "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "database": database_label(),
+                "machine": f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}",
+                "results": [asdict(result) for result in RESULTS],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def results_table() -> list[str]:
+    header = ("benchmark", "figure", "baseline", "ratio", "target", "met")
+    rows = [
+        (
+            r.name,
+            f"{r.figure:g} {r.unit}",
+            "—" if r.baseline is None else f"{r.baseline:g} {r.unit} ({r.baseline_name})",
+            "—" if r.ratio is None else f"{r.ratio:g}×",
+            r.target,
+            {True: "yes", False: "NO", None: "—"}[r.met],
+        )
+        for r in RESULTS
+    ]
+    widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
+
+    def line(row):
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+
+    return [line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)]
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not RESULTS:
+        return
+    terminalreporter.section(f"PeerCert benchmarks on {database_label()}")
+    for row in results_table():
+        terminalreporter.write_line(row)
+    terminalreporter.write_line(f"Written to {RESULTS_FILE}")
