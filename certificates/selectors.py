@@ -7,6 +7,7 @@ number of requirement sets adds none.
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
@@ -29,7 +30,7 @@ class Evidence:
     verified_attestations: set[str] = field(default_factory=set)
     quiz_scores: dict[int, Decimal] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def training_minutes(self) -> Decimal:
         return sum(self.training_minutes_by_topic.values(), Decimal(0))
 
@@ -63,7 +64,7 @@ def evidence_for(*, user) -> Evidence:
     return evidence_for_users([user.pk])[user.pk]
 
 
-@dataclass
+@dataclass(slots=True)
 class RequirementResult:
     requirement: Requirement
     met: bool
@@ -106,6 +107,7 @@ SUPERVISION_RECEIVED = Requirement.Kind.SUPERVISION_RECEIVED.value
 ATTESTATION = Requirement.Kind.ATTESTATION.value
 ASSESSMENT = Requirement.Kind.ASSESSMENT.value
 SUPERVISION = HoursEntry.Activity.SUPERVISION_RECEIVED.value
+TRAINING_KINDS = frozenset({TRAINING_TOTAL, TRAINING_DOMAIN})
 # Supervised work counts every activity but supervision received, unless a requirement names some.
 WORK_ACTIVITIES = tuple(a for a in HoursEntry.Activity.values if a != SUPERVISION)
 
@@ -145,8 +147,10 @@ class Readiness:
     requirement_set: RequirementSet
     results: list[RequirementResult]
     evidence: Evidence
+    # False when only the training requirements were evaluated (a cohort report).
+    complete: bool = True
 
-    @property
+    @cached_property
     def initial_results(self) -> list[RequirementResult]:
         renewal = {
             Requirement.Kind.CONTINUING_EDUCATION,
@@ -154,10 +158,9 @@ class Readiness:
         }
         return [result for result in self.results if result.requirement.kind not in renewal]
 
-    @property
+    @cached_property
     def training_results(self) -> list[RequirementResult]:
-        training = {Requirement.Kind.TRAINING_TOTAL, Requirement.Kind.TRAINING_DOMAIN}
-        return [result for result in self.results if result.requirement.kind in training]
+        return [result for result in self.results if result.requirement.kind in TRAINING_KINDS]
 
     @property
     def training_met(self) -> bool:
@@ -166,16 +169,21 @@ class Readiness:
 
     @property
     def met(self) -> bool:
+        if not self.complete:
+            raise ValueError("Only the training requirements were evaluated.")
         results = self.initial_results
         return bool(results) and all(result.met for result in results)
 
 
-def requirement_sets_current(*, on: date | None = None):
-    """Each credential's requirement set in force on a date, with its requirements and their
-    topics, in three queries."""
+def requirement_sets_current(*, on: date | None = None, credential_id: int | None = None):
+    """Each credential's requirement set in force on a date (or only the one credential's),
+    with its requirements and their topics, in three queries."""
     on = on or timezone.localdate()
+    sets = RequirementSet.objects.all()
+    if credential_id is not None:
+        sets = sets.filter(credential_id=credential_id)
     sets = (
-        RequirementSet.objects.filter(effective_from__lte=on)
+        sets.filter(effective_from__lte=on)
         .filter(Q(effective_until__isnull=True) | Q(effective_until__gt=on))
         .select_related("credential")
         .prefetch_related(
@@ -192,14 +200,17 @@ def requirement_sets_current(*, on: date | None = None):
     return list(current.values())
 
 
-def readiness(*, evidence: Evidence, requirement_set: RequirementSet) -> Readiness:
+def readiness(
+    *, evidence: Evidence, requirement_set: RequirementSet, training_only: bool = False
+) -> Readiness:
+    requirements = requirement_set.requirement_list
+    if training_only:
+        requirements = [r for r in requirements if r.kind in TRAINING_KINDS]
     return Readiness(
         requirement_set,
-        [
-            requirement_evaluate(requirement, evidence)
-            for requirement in requirement_set.requirement_list
-        ],
+        [requirement_evaluate(requirement, evidence) for requirement in requirements],
         evidence,
+        complete=not training_only,
     )
 
 
@@ -238,8 +249,9 @@ def program_eligibility(*, program: CertificateProgram, holder, cycle: int = 1) 
     its requirement set asks for, completed since that certificate was issued."""
     if program.attests == CertificateProgram.Attests.COURSE:
         return _course_eligibility(program=program, holder=holder, cycle=cycle)
-    current = {s.credential_id: s for s in requirement_sets_current()}
-    requirement_set = current.get(program.credential_id)
+    requirement_set = next(
+        iter(requirement_sets_current(credential_id=program.credential_id)), None
+    )
     if requirement_set is None:
         return Eligibility(False, [f"{program.credential.name} has no requirements in force."])
     if cycle == 1:
@@ -411,7 +423,10 @@ def readiness_for_users(users) -> list[TraineeStanding]:
         TraineeStanding(
             user,
             readiness_comparison(
-                [readiness(evidence=evidence[user.pk], requirement_set=s) for s in sets]
+                [
+                    readiness(evidence=evidence[user.pk], requirement_set=s, training_only=True)
+                    for s in sets
+                ]
             ),
         )
         for user in users

@@ -118,7 +118,7 @@ def certificate_issue(
             certificate.snapshot = certificate_snapshot(
                 certificate=certificate, eligibility=eligibility, site_url=site_url
             )
-            _certificate_pdf_store(certificate)
+            certificate_pdf_store(certificate)
             certificate.save()
             CertificateEvent.objects.create(
                 certificate=certificate,
@@ -146,7 +146,9 @@ def _expiry(*, program: CertificateProgram, holder, cycle: int, today):
     return starts + relativedelta(months=program.valid_for_months)
 
 
-def _certificate_pdf_store(certificate: Certificate) -> None:
+def certificate_pdf_store(certificate: Certificate) -> None:
+    """Render and sign the certificate's PDF from its snapshot and store it with its hash;
+    the caller saves the certificate."""
     from .pdf import certificate_pdf
 
     data = certificate_pdf(certificate.snapshot)
