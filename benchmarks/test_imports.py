@@ -49,7 +49,9 @@ def timed_import(resource, dataset) -> float:
 
 @pytest.mark.django_db
 def test_importing_ten_thousand_hour_entries(record, home_page):
-    trainee, supervisor, assigner = users_bulk(3, prefix="hours")
+    trainee = users_bulk(1, prefix="hours")[0]
+    supervisor = users_bulk(1, prefix="supervisor", role="Supervisor")[0]
+    assigner = users_bulk(1, prefix="assigner", role="Trainer")[0]
     started_on = date.today() - timedelta(days=ROWS // 5 + 10)
     hours.supervision_assign(
         trainee=trainee, supervisor=supervisor, credential="CPRS",

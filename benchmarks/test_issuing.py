@@ -36,18 +36,27 @@ def test_issuing_one_certificate_at_a_time(record, home_page):
     )
     issue(trainees[0])  # the program's static layer is drawn once per process
 
-    ours = [milliseconds(issue, trainee) for trainee in trainees[1:]]
-    snapshots = [c.snapshot for c in Certificate.objects.order_by("pk")[:BASELINE]]
-    plain = [
-        milliseconds(lambda s: pdf_sign(certificate_pdf_unsigned_plain(s)), s) for s in snapshots
-    ]
+    end_to_end = [milliseconds(issue, trainee) for trainee in trainees[1:]]
+    certificates = list(Certificate.objects.order_by("pk"))
+    ours, plain = [], []
+    # Interleaved, so that both see the same noise from a shared machine.
+    for number, certificate in enumerate(certificates):
+        ours.append(milliseconds(services.certificate_pdf_store, certificate))
+        if number % (len(certificates) // BASELINE) == 0:
+            plain.append(
+                milliseconds(
+                    lambda s: pdf_sign(certificate_pdf_unsigned_plain(s)), certificate.snapshot
+                )
+            )
 
     figure, baseline = statistics.median(ours), statistics.median(plain)
     record(
-        "Issue one certificate (eligibility, render, sign, store)",
+        "Render, sign and store one certificate",
         figure, "ms", baseline=baseline, baseline_name="plain WeasyPrint write_pdf + same signature",
         lower_is_better=True, target="≥ 4× faster than baseline", met=baseline / figure >= 4,
-        parameters={"certificates": SINGLE, "baseline_certificates": BASELINE, "statistic": "median"},
+        parameters={"certificates": len(ours), "baseline_certificates": BASELINE,
+                    "statistic": "median",
+                    "issue_end_to_end_ms": round(statistics.median(end_to_end), 1)},
     )  # fmt: skip
 
 
