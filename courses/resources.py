@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models.functions import Lower
 from import_export import fields, resources, widgets
 
 from people import roles
@@ -16,7 +17,10 @@ ROSTER_COLUMNS = ("email", "legal_name", "preferred_name")
 class RosterResource(resources.ModelResource):
     """Enrols each row's person in a cohort. A row names an existing account by email, or gives
     a legal name too so that a trainee account is created. Re-importing a roster changes
-    nothing for people already enrolled."""
+    nothing for people already enrolled.
+
+    Every row is checked in memory against accounts and enrolments read once before the
+    import; new accounts and enrolments are written in bulk, all or nothing."""
 
     email = fields.Field(column_name="email")
     legal_name = fields.Field(column_name="legal_name")
@@ -28,12 +32,35 @@ class RosterResource(resources.ModelResource):
         skip_diff = True
         use_transactions = True
         store_row_values = True
+        use_bulk = True
+        batch_size = 1000
+        force_init_instance = True
 
     def __init__(self, *, cohort: Cohort, enrolled_by: User):
         super().__init__()
         self.cohort = cohort
         self.enrolled_by = enrolled_by
         self._rows_by_email: dict[str, int] = {}
+        self._new_users: dict[int, User] = {}
+
+    def before_import(self, dataset, **kwargs):
+        emails = (
+            {str(email or "").strip().lower() for email in dataset["email"] if email}
+            if "email" in dataset.headers
+            else set()
+        )
+        self._users = {
+            user.email.lower(): user
+            for user in User.objects.annotate(email_lower=Lower("email")).filter(
+                email_lower__in=emails
+            )
+        }
+        self._enrolments = {
+            enrolment.user_id: enrolment
+            for enrolment in Enrolment.objects.filter(
+                course_id=self.cohort.course_id, user__in=list(self._users.values())
+            )
+        }
 
     def before_import_row(self, row, row_number=None, **kwargs):
         email = str(row.get("email") or "").strip()
@@ -51,37 +78,60 @@ class RosterResource(resources.ModelResource):
                 errors["email"] = [f"{email} is already on row {first} of this file."]
         user = None
         if "email" not in errors:
-            user = User.objects.filter(email__iexact=email).first()
+            user = self._users.get(email.lower())
             if user is None and not legal_name:
                 errors["legal_name"] = [
                     f"No account uses {email}: give a legal name so one can be created."
                 ]
-        if errors:
-            raise ValidationError(errors)
-        if user is None:
-            user = people_services.user_create(
+        if user is None and not errors:
+            user = User(
                 email=email,
                 legal_name=legal_name,
                 preferred_name=" ".join(str(row.get("preferred_name") or "").split()),
-                password=None,
-                role=roles.TRAINEE,
             )
+            try:
+                # Uniqueness and the non-blank legal name were checked above, in memory; the
+                # database constraints still stand behind the bulk insert.
+                user.full_clean(
+                    exclude=["password"], validate_unique=False, validate_constraints=False
+                )
+            except ValidationError as error:
+                errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
         row["_user"] = user
 
     def get_or_init_instance(self, instance_loader, row):
         user = row["_user"]
-        existing = Enrolment.objects.filter(user=user, course_id=self.cohort.course_id).first()
+        existing = self._enrolments.get(user.pk) if user.pk else None
         if existing is not None:
             return existing, False
-        return Enrolment(
-            user=user, course_id=self.cohort.course_id, enrolled_by=self.enrolled_by
-        ), True
+        enrolment = Enrolment(course_id=self.cohort.course_id, enrolled_by=self.enrolled_by)
+        if user.pk:
+            enrolment.user = user
+        return enrolment, True
 
     def import_instance(self, instance, row, **kwargs):
         instance.cohort = self.cohort
+        if instance.pk is None and row["_user"].pk is None:
+            self._new_users[id(instance)] = row["_user"]
 
     def get_instance(self, instance_loader, row):
         return self.get_or_init_instance(instance_loader, row)[0]
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        new = [self._new_users[id(e)] for e in self.create_instances if id(e) in self._new_users]
+        people_services.users_create_bulk(people=new, role=roles.TRAINEE)
+        for enrolment in self.create_instances:
+            if id(enrolment) in self._new_users:
+                enrolment.user = self._new_users.pop(id(enrolment))
+        super().bulk_create(
+            using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result
+        )
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        Enrolment.objects.bulk_update(self.update_instances, ["cohort"], batch_size=batch_size)
+        self.update_instances = []
 
 
 def _number(attribute: str, column: str, widget=widgets.IntegerWidget) -> fields.Field:
