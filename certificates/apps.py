@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class CertificatesConfig(AppConfig):
@@ -12,6 +12,7 @@ class CertificatesConfig(AppConfig):
         from courses.models import Attendance, Enrolment, LessonProgress
 
         from . import holder_views, signals
+        from .models import Credential, Requirement, RequirementSet
 
         hooks.register("learner_dashboard_panels", holder_views.readiness_panel_for_trainees)
 
@@ -20,3 +21,7 @@ class CertificatesConfig(AppConfig):
         post_save.connect(signals.attendance_saved, sender=Attendance)
         post_save.connect(signals.hours_entry_saved, sender=HoursEntry)
         post_save.connect(signals.attestation_saved, sender=Attestation)
+        for model in (Credential, RequirementSet, Requirement):
+            post_save.connect(signals.requirements_saved, sender=model)
+            post_delete.connect(signals.requirements_saved, sender=model)
+        m2m_changed.connect(signals.requirements_saved, sender=Requirement.topics.through)

@@ -4,11 +4,13 @@ Evidence is read once per trainee in a fixed number of queries; evaluating it ag
 number of requirement sets adds none.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 
@@ -175,15 +177,44 @@ class Readiness:
         return bool(results) and all(result.met for result in results)
 
 
+REQUIREMENTS_VERSION_KEY = "certificates:requirements-version"
+# Requirement sets change a few times a year and are read on every dashboard: each process
+# keeps the current ones, and any change to a credential, set or requirement (signals.py)
+# gives them a new version in the shared cache, which every process sees.
+_current_sets: dict[tuple[str, date], list[RequirementSet]] = {}
+
+
+def requirements_version() -> str:
+    version = cache.get(REQUIREMENTS_VERSION_KEY)
+    if version is None:
+        cache.add(REQUIREMENTS_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(REQUIREMENTS_VERSION_KEY)
+    return version
+
+
+def requirements_changed() -> None:
+    cache.set(REQUIREMENTS_VERSION_KEY, uuid.uuid4().hex, None)
+
+
 def requirement_sets_current(*, on: date | None = None, credential_id: int | None = None):
     """Each credential's requirement set in force on a date (or only the one credential's),
-    with its requirements and their topics, in three queries."""
+    with its requirements and their topics: three queries when they have changed, none
+    otherwise."""
     on = on or timezone.localdate()
-    sets = RequirementSet.objects.all()
+    key = (requirements_version(), on)
+    sets = _current_sets.get(key)
+    if sets is None:
+        sets = _requirement_sets_in_force(on)
+        _current_sets.clear()
+        _current_sets[key] = sets
     if credential_id is not None:
-        sets = sets.filter(credential_id=credential_id)
+        return [s for s in sets if s.credential_id == credential_id]
+    return list(sets)
+
+
+def _requirement_sets_in_force(on: date) -> list[RequirementSet]:
     sets = (
-        sets.filter(effective_from__lte=on)
+        RequirementSet.objects.filter(effective_from__lte=on)
         .filter(Q(effective_until__isnull=True) | Q(effective_until__gt=on))
         .select_related("credential")
         .prefetch_related(
@@ -197,6 +228,9 @@ def requirement_sets_current(*, on: date | None = None, credential_id: int | Non
     current: dict[int, RequirementSet] = {}
     for requirement_set in sets:
         current.setdefault(requirement_set.credential_id, requirement_set)
+    for requirement_set in current.values():
+        for requirement in requirement_set.requirement_list:
+            requirement.topic_ids  # noqa: B018 - computed once, shared by every reader
     return list(current.values())
 
 

@@ -35,3 +35,13 @@ def hours_entry_saved(sender, instance, **kwargs):
 def attestation_saved(sender, instance, **kwargs):
     if instance.status == "verified":
         _due_check(instance.trainee_id)
+
+
+def requirements_saved(sender, **kwargs):
+    """A credential, set or requirement changed: every process reads them again. Now, for this
+    process inside its transaction; after commit, for the others (which may have read the old
+    rows again in between)."""
+    from .selectors import requirements_changed
+
+    requirements_changed()
+    transaction.on_commit(requirements_changed)

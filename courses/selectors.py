@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.db.models.functions import Substr
+from wagtail.models import Page
 
 from .models import (
     Attendance,
@@ -48,17 +50,34 @@ def course_prerequisite_missing(*, user, course: CoursePage) -> CoursePage | Non
     return None if done else course.prerequisite
 
 
+def _children_of(pages) -> Q:
+    """A filter for the direct children of `pages`: one clause per depth, matching the first
+    part of each child's tree path, however many parents there are."""
+    paths_by_depth: dict[int, list[str]] = defaultdict(list)
+    for page in pages:
+        paths_by_depth[page.depth].append(page.path)
+    query = Q()
+    for depth, paths in paths_by_depth.items():
+        query |= Q(depth=depth + 1, **{f"parent_path_{depth}__in": paths})
+    return query
+
+
+def _with_parent_paths(queryset, pages):
+    depths = {page.depth for page in pages}
+    return queryset.annotate(
+        **{f"parent_path_{depth}": Substr("path", 1, depth * Page.steplen) for depth in depths}
+    )
+
+
 def _module_lessons(modules) -> dict[int, list[LessonPage]]:
     """Live lessons of each module, in tree order, in one query."""
     modules = list(modules)
     if not modules:
         return {}
-    query = Q()
-    for module in modules:
-        query |= Q(path__startswith=module.path, depth=module.depth + 1)
     by_module: dict[int, list[LessonPage]] = {module.pk: [] for module in modules}
     paths = {module.path: module.pk for module in modules}
-    for lesson in LessonPage.objects.live().filter(query).order_by("path"):
+    lessons = _with_parent_paths(LessonPage.objects.live().defer_streamfields(), modules)
+    for lesson in lessons.filter(_children_of(modules)).order_by("path"):
         by_module[paths[lesson.path[: -LessonPage.steplen]]].append(lesson)
     return by_module
 
@@ -237,10 +256,12 @@ def course_statuses(*, enrolments) -> list[CourseStatus]:
     enrolments = list(enrolments)
     if not enrolments:
         return []
-    course_query = Q()
-    for enrolment in enrolments:
-        course_query |= Q(path__startswith=enrolment.course.path, depth=enrolment.course.depth + 1)
-    modules = list(ModulePage.objects.live().filter(course_query).order_by("path"))
+    courses = [enrolment.course for enrolment in enrolments]
+    modules = list(
+        _with_parent_paths(ModulePage.objects.live().defer_streamfields(), courses)
+        .filter(_children_of(courses))
+        .order_by("path")
+    )
     lessons_by_module = _module_lessons(modules)
     lesson_ids = [lesson.pk for lessons in lessons_by_module.values() for lesson in lessons]
     credits = dict(

@@ -146,3 +146,17 @@ def test_loading_the_credentials_twice_changes_nothing(credentials):
 
     assert credentials_load(FIXTURE) == []
     assert (RequirementSet.objects.count(), Credential.objects.count()) == before
+
+
+def test_an_edited_requirement_is_used_at_once_though_sets_are_kept_between_reads(
+    credentials, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        selectors.requirement_sets_current()
+    pa = next(s for s in selectors.requirement_sets_current() if s.credential.code == "PA-CPS")
+    total = next(r for r in pa.requirement_list if r.kind == "training_total")
+    total.hours = 80
+    total.save()
+
+    pa = next(s for s in selectors.requirement_sets_current() if s.credential.code == "PA-CPS")
+    assert next(r.hours for r in pa.requirement_list if r.kind == "training_total") == 80
