@@ -4,6 +4,7 @@ Evidence is read once per trainee in a fixed number of queries; evaluating it ag
 number of requirement sets adds none.
 """
 
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -180,8 +181,10 @@ class Readiness:
 REQUIREMENTS_VERSION_KEY = "certificates:requirements-version"
 # Requirement sets change a few times a year and are read on every dashboard: each process
 # keeps the current ones, and any change to a credential, set or requirement (signals.py)
-# gives them a new version in the shared cache, which every process sees.
-_current_sets: dict[tuple[str, date], list[RequirementSet]] = {}
+# gives them a new version in the shared cache, which every process sees. Without a shared
+# cache (development, no REDIS_URL) a process reads them again after KEPT_SECONDS at most.
+KEPT_SECONDS = 60
+_current_sets: dict[tuple[str, date], tuple[float, list[RequirementSet]]] = {}
 
 
 def requirements_version() -> str:
@@ -202,11 +205,11 @@ def requirement_sets_current(*, on: date | None = None, credential_id: int | Non
     otherwise."""
     on = on or timezone.localdate()
     key = (requirements_version(), on)
-    sets = _current_sets.get(key)
-    if sets is None:
+    read_at, sets = _current_sets.get(key, (0.0, None))
+    if sets is None or time.monotonic() - read_at > KEPT_SECONDS:
         sets = _requirement_sets_in_force(on)
         _current_sets.clear()
-        _current_sets[key] = sets
+        _current_sets[key] = (time.monotonic(), sets)
     if credential_id is not None:
         return [s for s in sets if s.credential_id == credential_id]
     return list(sets)
