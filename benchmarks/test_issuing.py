@@ -1,6 +1,8 @@
 """1. Certificate issuing: one at a time in-process, and 1,000 through Celery on two worker
 processes, against plain WeasyPrint plus the same signature."""
 
+import os
+import re
 import statistics
 import time
 
@@ -16,7 +18,7 @@ from .data import complete_lessons, pa_program, training_course, users_bulk
 
 SINGLE = 60
 BASELINE = 15
-BULK = 1000
+BULK = int(os.environ.get("BENCH_BULK", 1000))
 
 
 def milliseconds(function, *args) -> float:
@@ -60,7 +62,7 @@ def test_issuing_one_certificate_at_a_time(record, home_page):
     )  # fmt: skip
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_issuing_a_thousand_certificates_on_two_workers(
     record, home_page, start_worker, queue, tmp_path
 ):
@@ -68,7 +70,10 @@ def test_issuing_a_thousand_certificates_on_two_workers(
     course, lessons = training_course(home_page)
     trainees = users_bulk(BULK, prefix="bulk")
     complete_lessons(trainees, course, lessons)
-    process, log = start_worker(concurrency=2, private_media_root=tmp_path / "media")
+    # DEBUG off, as in production: no query log kept in the workers.
+    process, log = start_worker(
+        concurrency=2, private_media_root=tmp_path / "media", settings_module="benchmarks.settings"
+    )
     _wait_for(lambda: "ready." in log.read_text(), process, log, timeout=60)
 
     started = time.perf_counter()
@@ -79,11 +84,13 @@ def test_issuing_a_thousand_certificates_on_two_workers(
     seconds = time.perf_counter() - started
 
     assert Certificate.objects.count() == BULK
+    task_seconds = [float(s) for s in re.findall(r"succeeded in ([0-9.]+)s", log.read_text())]
     record(
         f"Issue {BULK:,} certificates through Celery, 2 worker processes",
         seconds, "s", lower_is_better=True, target="< 30 s", met=seconds < 30,
         parameters={"certificates": BULK, "per_certificate_ms": round(seconds * 1000 / BULK, 1),
-                    "pool": "prefork", "concurrency": 2},
+                    "pool": "prefork", "concurrency": 2,
+                    "median_task_ms": round(statistics.median(task_seconds) * 1000, 1)},
     )  # fmt: skip
 
 

@@ -70,7 +70,7 @@ def load(base: str, path: str, tmp_path: Path) -> dict:
             "requests": int(row["Request Count"])}  # fmt: skip
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_verification_under_load(record, home_page, server, tmp_path):
     program = pa_program()
     course, lessons = training_course(home_page)

@@ -383,12 +383,7 @@ def certificate_by_code(code: str) -> Certificate | None:
     normalised = code_normalise(code)
     if normalised is None:
         return None
-    return (
-        Certificate.objects.select_related("program", "requirement_set__credential")
-        .prefetch_related("events")
-        .filter(code=normalised)
-        .first()
-    )
+    return Certificate.objects.filter(code=normalised).first()
 
 
 def today() -> date:

@@ -34,9 +34,9 @@ def certificate_public(certificate: Certificate) -> dict:
     if state == "expired":
         status_on, reason = certificate.expires_on, ""
     elif state == Certificate.Status.ACTIVE:
-        reinstated = certificate.events.filter(action="reinstated").exists()
+        # Only a reinstatement leaves an active certificate with a reason.
         status_on = timezone.localdate(certificate.status_changed_at)
-        reason = certificate.status_reason if reinstated else ""
+        reason = certificate.status_reason
     else:
         status_on = timezone.localdate(certificate.status_changed_at)
         reason = certificate.status_reason

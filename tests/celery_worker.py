@@ -74,13 +74,18 @@ def start_worker(queue, tmp_path):
     }
     processes = []
 
-    def start(*, concurrency: int = 1, private_media_root: Path | None = None):
+    def start(
+        *,
+        concurrency: int = 1,
+        private_media_root: Path | None = None,
+        settings_module: str = "cms.settings.dev",
+    ):
         pool = (
             ["--pool=solo"]
             if concurrency == 1
             else ["--pool=prefork", f"--concurrency={concurrency}"]
         )
-        worker_env = dict(env)
+        worker_env = {**env, "DJANGO_SETTINGS_MODULE": settings_module}
         if private_media_root is not None:
             worker_env["PRIVATE_MEDIA_ROOT"] = str(private_media_root)
         with log.open("w") as output:
