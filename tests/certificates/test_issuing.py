@@ -178,7 +178,9 @@ def test_a_course_certificate_needs_the_course_completed(training, home_page):
     assert certificate.expires_on is None
 
 
-def test_renewal_needs_continuing_education_since_the_last_certificate(credentials, training):
+@pytest.fixture
+def icrc_certified(credentials, training):
+    """A trainee certified against IC&RC's training requirements 700 days ago."""
     program = CertificateProgram.objects.create(
         slug="icrc", title="IC&RC training", attests="credential_training",
         credential=credentials["ICRC-PR"].credential, valid_for_months=24,
@@ -192,6 +194,11 @@ def test_renewal_needs_continuing_education_since_the_last_certificate(credentia
     )
     first = issue(program, trainee)
     Certificate.objects.filter(pk=first.pk).update(issued_at=long_ago + timedelta(hours=1))
+    return program, trainee, first
+
+
+def test_renewal_needs_continuing_education_since_the_last_certificate(icrc_certified, training):
+    program, trainee, first = icrc_certified
 
     training(trainee, {"recovery-wellness": 16 * 60, "boundaries": 3 * 60})
     with pytest.raises(services.CertificateNotEligible) as refusal:
@@ -257,24 +264,11 @@ def test_codes_catch_a_mistyped_character():
 
 
 def test_a_renewal_is_issued_automatically_near_expiry_and_continues_the_validity(
-    credentials, training, django_capture_on_commit_callbacks
+    icrc_certified, training, django_capture_on_commit_callbacks
 ):
-    program = CertificateProgram.objects.create(
-        slug="icrc", title="IC&RC training", attests="credential_training",
-        credential=credentials["ICRC-PR"].credential, valid_for_months=24,
-    )  # fmt: skip
-    trainee = UserFactory(role="Trainee")
-    long_ago = timezone.now() - timedelta(days=700)
-    training(
-        trainee,
-        {"advocacy": 600, "mentoring-education": 600, "recovery-wellness": 600, "ethics": 960},
-        when=long_ago,
-    )
-    first = issue(program, trainee)
+    program, trainee, first = icrc_certified
     expires_on = timezone.localdate() + timedelta(days=30)
-    Certificate.objects.filter(pk=first.pk).update(
-        issued_at=long_ago + timedelta(hours=1), expires_on=expires_on
-    )
+    Certificate.objects.filter(pk=first.pk).update(expires_on=expires_on)
 
     with django_capture_on_commit_callbacks(execute=True):
         training(trainee, {"recovery-wellness": 14 * 60, "ethics": 6 * 60})
