@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from assessments import selectors as assessment_selectors
@@ -38,12 +38,17 @@ class Evidence:
         return sum(self.training_minutes_by_topic.values(), Decimal(0))
 
 
-def evidence_for_users(user_ids) -> dict[int, Evidence]:
+def evidence_for_users(users) -> dict[int, Evidence]:
     """Everything readiness counts, by user id: credited training by topic, approved supervised
-    hours by activity, verified attestations and the quiz results that count. Seven queries,
-    whatever the number of users or the size of their records."""
-    user_ids = list(user_ids)
-    evidence = {user_id: Evidence() for user_id in user_ids}
+    hours by activity, verified attestations and the quiz results that count. `users` is a list
+    of ids, or a queryset of users (filtered by subquery, which thousands of ids are not).
+    Seven queries, or eight for a queryset, whatever the number of users or their records."""
+    if isinstance(users, QuerySet):
+        user_ids = users.values("pk")
+        evidence = {pk: Evidence() for pk in users.values_list("pk", flat=True)}
+    else:
+        user_ids = list(users)
+        evidence = {user_id: Evidence() for user_id in user_ids}
     training = course_selectors.credited_minutes_by_topic_for_users(user_ids)
     for user_id, by_topic in training.items():
         evidence[user_id].training_minutes_by_topic = by_topic
@@ -163,6 +168,8 @@ class Readiness:
 
     @cached_property
     def training_results(self) -> list[RequirementResult]:
+        if not self.complete:  # only training requirements were evaluated
+            return self.results
         return [result for result in self.results if result.requirement.kind in TRAINING_KINDS]
 
     @property
@@ -448,9 +455,9 @@ class TraineeStanding:
 def readiness_for_users(users) -> list[TraineeStanding]:
     """Every trainee against every credential's current requirements: a cohort report. The
     number of queries does not grow with the number of trainees."""
+    evidence = evidence_for_users(users if isinstance(users, QuerySet) else [u.pk for u in users])
     users = list(users)
     sets = requirement_sets_current()
-    evidence = evidence_for_users([user.pk for user in users])
     return [
         TraineeStanding(
             user,
