@@ -93,12 +93,13 @@ def batch_verify(request):
     form = BatchForm(request.POST)
     rows = []
     if form.is_valid():
-        from .verify_views import certificate_public
-
         for code in form.cleaned_data["codes"]:
             certificate = selectors.certificate_by_code(code)
             rows.append(
-                {"code": code, "public": certificate_public(certificate) if certificate else None}
+                {
+                    "code": code,
+                    "public": selectors.certificate_public(certificate) if certificate else None,
+                }
             )
     return render(
         request,

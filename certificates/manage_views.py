@@ -36,7 +36,7 @@ def certificate_manage(request, certificate_id):
     certificate = get_object_or_404(
         Certificate.objects.select_related("program", "holder"), pk=certificate_id
     )
-    form = StatusForm(request.POST or None)
+    form = StatusForm(request.POST) if request.method == "POST" else StatusForm()
     if request.method == "POST" and form.is_valid():
         try:
             services.certificate_status_change(

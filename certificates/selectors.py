@@ -265,10 +265,6 @@ def readiness_across_credentials(*, user, on: date | None = None) -> list[Readin
     ]
 
 
-def credentials_with_requirements():
-    return Credential.objects.filter(requirement_sets__isnull=False).distinct()
-
-
 @dataclass
 class Eligibility:
     """Whether a holder may be issued a program's certificate for a cycle, and why not."""
@@ -470,3 +466,26 @@ def readiness_for_users(users) -> list[TraineeStanding]:
         )
         for user in users
     ]
+
+
+def certificate_public(certificate: Certificate) -> dict:
+    """What a verifier sees: the printed fields and the status, with its date and reason."""
+    today = timezone.localdate()
+    state = certificate.state_on(today)
+    if state == "expired":
+        status_on, reason = certificate.expires_on, ""
+    elif state == Certificate.Status.ACTIVE:
+        # Only a reinstatement leaves an active certificate with a reason.
+        status_on = timezone.localdate(certificate.status_changed_at)
+        reason = certificate.status_reason
+    else:
+        status_on = timezone.localdate(certificate.status_changed_at)
+        reason = certificate.status_reason
+    return {
+        "certificate": certificate.snapshot,
+        "status": {
+            "state": state,
+            "since": status_on.isoformat() if status_on else None,
+            "reason": reason,
+        },
+    }

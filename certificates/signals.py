@@ -12,28 +12,35 @@ def _due_check(user_id: int) -> None:
     transaction.on_commit(lambda: certificates_due_task.delay(user_id))
 
 
+def _saved(kwargs, field: str) -> bool:
+    """Whether this save may have written `field` (a save naming other fields did not: a
+    lesson's heartbeats after its completion, for example)."""
+    update_fields = kwargs.get("update_fields")
+    return update_fields is None or field in update_fields
+
+
 def lesson_progress_saved(sender, instance, **kwargs):
-    if instance.completed_at is not None:
+    if instance.completed_at is not None and _saved(kwargs, "completed_at"):
         _due_check(instance.enrolment.user_id)
 
 
 def enrolment_saved(sender, instance, **kwargs):
-    if instance.completed_at is not None:
+    if instance.completed_at is not None and _saved(kwargs, "completed_at"):
         _due_check(instance.user_id)
 
 
 def attendance_saved(sender, instance, **kwargs):
-    if instance.minutes_attended:
+    if instance.minutes_attended and _saved(kwargs, "minutes_attended"):
         _due_check(instance.user_id)
 
 
 def hours_entry_saved(sender, instance, **kwargs):
-    if instance.status == "approved":
+    if instance.status == "approved" and _saved(kwargs, "status"):
         _due_check(instance.trainee_id)
 
 
 def attestation_saved(sender, instance, **kwargs):
-    if instance.status == "verified":
+    if instance.status == "verified" and _saved(kwargs, "status"):
         _due_check(instance.trainee_id)
 
 

@@ -7,13 +7,12 @@ from django import forms
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from . import selectors
 from .codes import code_display
-from .models import Certificate, CertificateProgram
+from .models import CertificateProgram
 
 
 def _lookup_rate(group, request):
@@ -25,29 +24,6 @@ def _upload_rate(group, request):
 
 
 PDF_MAX_BYTES = 5 * 1024 * 1024
-
-
-def certificate_public(certificate: Certificate) -> dict:
-    """What a verifier sees: the printed fields and the status, with its date and reason."""
-    today = timezone.localdate()
-    state = certificate.state_on(today)
-    if state == "expired":
-        status_on, reason = certificate.expires_on, ""
-    elif state == Certificate.Status.ACTIVE:
-        # Only a reinstatement leaves an active certificate with a reason.
-        status_on = timezone.localdate(certificate.status_changed_at)
-        reason = certificate.status_reason
-    else:
-        status_on = timezone.localdate(certificate.status_changed_at)
-        reason = certificate.status_reason
-    return {
-        "certificate": certificate.snapshot,
-        "status": {
-            "state": state,
-            "since": status_on.isoformat() if status_on else None,
-            "reason": reason,
-        },
-    }
 
 
 STATE_SENTENCES = {
@@ -64,7 +40,7 @@ def certificate_verify(request, code):
     certificate = selectors.certificate_by_code(code)
     if certificate is None:
         return render(request, "certificates/verify_unknown.html", {"code": code}, status=404)
-    public = certificate_public(certificate)
+    public = selectors.certificate_public(certificate)
     return render(
         request,
         "certificates/verify.html",
@@ -91,12 +67,17 @@ def certificate_api(request, code):
     certificate = selectors.certificate_by_code(code)
     if certificate is None:
         return JsonResponse({"error": "No certificate with this code."}, status=404)
-    return JsonResponse(certificate_public(certificate))
+    return JsonResponse(selectors.certificate_public(certificate))
 
 
 class PdfUploadForm(forms.Form):
     pdf = forms.FileField(
-        label="Certificate PDF", help_text="The file exactly as you received it; up to 5 MB."
+        label="Certificate PDF",
+        help_text="The file exactly as you received it; up to 5 MB.",
+        error_messages={
+            "required": "Choose the certificate's PDF file to check.",
+            "empty": "That file is empty: choose the certificate's PDF file.",
+        },
     )
 
     def clean_pdf(self):
@@ -129,7 +110,10 @@ def pdf_verdict(data: bytes):
 @ratelimit(group="certificate-pdf", key="ip", rate=_upload_rate, method="POST", block=True)
 def verify_pdf(request):
     result = certificate = None
-    form = PdfUploadForm(request.POST or None, request.FILES or None)
+    # Bound on every POST, an empty one included, so that a missing file is named.
+    form = (
+        PdfUploadForm(request.POST, request.FILES) if request.method == "POST" else PdfUploadForm()
+    )
     if request.method == "POST" and form.is_valid():
         result = pdf_verdict(form.cleaned_data["pdf"].read())
         if result.code:
@@ -161,7 +145,7 @@ def verify_pdf_api(request):
     body = {"verdict": result.verdict}
     if result.verdict == "authentic":
         certificate = selectors.certificate_by_code(result.code)
-        body.update(certificate_public(certificate))
+        body.update(selectors.certificate_public(certificate))
     elif result.code:
         body["code"] = result.code
     return JsonResponse(body)

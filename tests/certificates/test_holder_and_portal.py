@@ -220,6 +220,7 @@ def test_an_administrator_revokes_with_a_reason_and_others_cannot(client, certif
     sign_in(client, administrator, totp_secret=TOTP_SECRET)
     refused = client.post(url, {"action": "revoked", "reason": ""})
     assert refused.status_code == 400
+    assert client.post(url, {}).status_code == 400
     client.post(url, {"action": "revoked", "reason": "Issued in error"})
 
     certificate.refresh_from_db()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from certificates import services, tasks
 from certificates.codes import code_normalise
 from certificates.models import Certificate, CertificateEvent, CertificateProgram
-from courses.models import Enrolment
+from courses.models import Enrolment, LessonProgress
 from tests.people.factories import UserFactory
 
 SITE = "http://testserver"
@@ -283,3 +283,34 @@ def test_no_renewal_is_issued_long_before_expiry(credentials, training, pa_progr
     issue(pa_program, trainee)
 
     assert services.certificates_due_enqueue(holder=trainee) == []
+
+
+def test_a_program_no_longer_awarded_issues_nothing(pa_program, pa_ready):
+    pa_program.active = False
+    pa_program.save()
+
+    with pytest.raises(services.CertificateNotEligible, match="not being awarded"):
+        issue(pa_program, pa_ready())
+    assert not Certificate.objects.exists()
+
+
+def test_heartbeats_after_a_lesson_is_complete_queue_no_certificate_checks(
+    training, django_capture_on_commit_callbacks
+):
+    from courses.services import lesson_heartbeat_record
+
+    trainee = UserFactory(role="Trainee")
+    training(trainee, {"ethics": 60})
+    progress = LessonProgress.objects.get(enrolment__user=trainee)
+
+    with django_capture_on_commit_callbacks() as queued:
+        lesson_heartbeat_record(
+            user=trainee, enrolment_id=progress.enrolment_id, lesson=progress.lesson,
+            now=timezone.now(),
+        )  # fmt: skip
+    with django_capture_on_commit_callbacks() as completion:
+        progress.completed_at = timezone.now()
+        progress.save(update_fields=["completed_at"])
+
+    assert queued == []
+    assert len(completion) == 1

@@ -164,3 +164,10 @@ def test_pdf_checks_are_throttled(client, certificate, settings):
     settings.CERTIFICATE_UPLOAD_RATE = "2/m"
     data = certificate.pdf.read()
     assert [upload(client, data).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_checking_without_a_file_asks_for_one(client):
+    response = client.post(reverse("verify_pdf"), {})
+
+    assert response.status_code == 400
+    assert "Choose the certificate&#x27;s PDF file to check." in response.content.decode()

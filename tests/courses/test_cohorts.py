@@ -113,6 +113,24 @@ def test_a_valid_roster_is_previewed_then_enrolled_on_confirmation(client, cohor
     }
 
 
+def test_a_roster_moves_people_already_on_the_course_into_the_cohort_and_repeats_are_harmless(
+    client, cohort, trainer
+):
+    enrolled = UserFactory(role="Trainee", email="Enrolled@Example.org")
+    services.enrolment_create(user=enrolled, course=cohort.course, enrolled_by=trainer)
+    url = reverse("courses:cohort_import", args=[cohort.pk])
+    file = "email,legal_name,preferred_name\nenrolled@example.org,,\nnew@example.org,Ada Obi,Ada\n"
+
+    for _ in range(2):
+        client.post(url, {"roster": roster(file)})
+        confirmed = client.post(url, {"action": "confirm"}, follow=True)
+        assert confirmed.status_code == 200
+
+    assert Enrolment.objects.get(user=enrolled).cohort == cohort
+    assert Enrolment.objects.filter(course=cohort.course).count() == 2
+    assert User.objects.filter(email__iexact="new@example.org").count() == 1
+
+
 def test_a_roster_with_bad_rows_writes_nothing_and_names_each_problem(client, cohort):
     url = reverse("courses:cohort_import", args=[cohort.pk])
     file = (
