@@ -58,7 +58,7 @@ def complete_lessons(users, course, lessons) -> None:
     )
 
 
-def pa_program() -> CertificateProgram:
+def pa_program(**fields) -> CertificateProgram:
     credentials_load(CREDENTIALS)
     from certificates.models import Credential
 
@@ -68,4 +68,5 @@ def pa_program() -> CertificateProgram:
         attests=CertificateProgram.Attests.CREDENTIAL_TRAINING,
         credential=Credential.objects.get(code="PA-CPS"),
         valid_for_months=24,
+        **fields,
     )

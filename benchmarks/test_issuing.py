@@ -8,11 +8,11 @@ import time
 
 import pytest
 from django.conf import settings
-from django.db import transaction
 
 from certificates import services
 from certificates.models import Certificate
 from certificates.pdf import certificate_pdf_unsigned_plain, pdf_sign
+from certificates.services import ISSUE_BATCH_SIZE
 
 from .data import complete_lessons, pa_program, training_course, users_bulk
 
@@ -66,7 +66,9 @@ def test_issuing_one_certificate_at_a_time(record, home_page):
 def test_issuing_a_thousand_certificates_on_two_workers(
     record, home_page, start_worker, queue, tmp_path
 ):
-    program = pa_program()
+    """A program opened to 1,000 people who already qualify: saving it sends a sweep to the
+    workers, which finds them and issues in batches (services.certificates_program_sweep)."""
+    program = pa_program(active=False)
     course, lessons = training_course(home_page)
     trainees = users_bulk(BULK, prefix="bulk")
     complete_lessons(trainees, course, lessons)
@@ -77,20 +79,24 @@ def test_issuing_a_thousand_certificates_on_two_workers(
     _wait_for(lambda: "ready." in log.read_text(), process, log, timeout=60)
 
     started = time.perf_counter()
-    with transaction.atomic():
-        for trainee in trainees:
-            services.certificate_issue_enqueue(program=program, holder=trainee)
+    program.active = True
+    program.save()
     _wait_for(lambda: Certificate.objects.count() >= BULK, process, log, timeout=600)
     seconds = time.perf_counter() - started
 
     assert Certificate.objects.count() == BULK
-    task_seconds = [float(s) for s in re.findall(r"succeeded in ([0-9.]+)s", log.read_text())]
+    batch_seconds = [
+        float(s)
+        for s in re.findall(
+            r"certificates_issue_batch_task\[[^]]+\] succeeded in ([0-9.]+)s", log.read_text()
+        )
+    ]
     record(
         f"Issue {BULK:,} certificates through Celery, 2 worker processes",
         seconds, "s", lower_is_better=True, target="< 30 s", met=seconds < 30,
         parameters={"certificates": BULK, "per_certificate_ms": round(seconds * 1000 / BULK, 1),
-                    "pool": "prefork", "concurrency": 2,
-                    "median_task_ms": round(statistics.median(task_seconds) * 1000, 1)},
+                    "pool": "prefork", "concurrency": 2, "batch_size": ISSUE_BATCH_SIZE,
+                    "median_batch_ms": round(statistics.median(batch_seconds) * 1000, 1)},
     )  # fmt: skip
 
 

@@ -12,7 +12,7 @@ class CertificatesConfig(AppConfig):
         from courses.models import Attendance, Enrolment, LessonProgress
 
         from . import holder_views, signals
-        from .models import Credential, Requirement, RequirementSet
+        from .models import CertificateProgram, Credential, Requirement, RequirementSet
 
         hooks.register("learner_dashboard_panels", holder_views.readiness_panel_for_trainees)
 
@@ -21,6 +21,7 @@ class CertificatesConfig(AppConfig):
         post_save.connect(signals.attendance_saved, sender=Attendance)
         post_save.connect(signals.hours_entry_saved, sender=HoursEntry)
         post_save.connect(signals.attestation_saved, sender=Attestation)
+        post_save.connect(signals.program_saved, sender=CertificateProgram)
         for model in (Credential, RequirementSet, Requirement):
             post_save.connect(signals.requirements_saved, sender=model)
             post_delete.connect(signals.requirements_saved, sender=model)

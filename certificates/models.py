@@ -246,6 +246,11 @@ class Certificate(models.Model):
     """One certificate: one per holder, program and cycle (1 is the first award, 2 the first
     renewal). What it prints is frozen in `snapshot` when it is issued."""
 
+    # Certificates are written by the issuing task, thousands at a time, and never edited in
+    # the admin: Wagtail's reference index ("usage" of a program or requirement set) would
+    # cost a query batch per save and add nothing, since those foreign keys PROTECT anyway.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         SUSPENDED = "suspended", "Suspended"

@@ -11,14 +11,15 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from assessments import selectors as assessment_selectors
 from assessments.models import Attestation, HoursEntry
 from courses import selectors as course_selectors
-from courses.models import Enrolment, LessonProgress, LessonTopicCredit
+from courses.models import Attendance, Enrolment, LessonProgress, LessonTopicCredit
 
 from .codes import code_normalise
 from .models import Certificate, CertificateProgram, Credential, Requirement, RequirementSet
@@ -283,10 +284,15 @@ def certificate_previous(*, program: CertificateProgram, holder, cycle: int) -> 
     return Certificate.objects.filter(program=program, holder=holder, cycle=cycle - 1).first()
 
 
-def program_eligibility(*, program: CertificateProgram, holder, cycle: int = 1) -> Eligibility:
+def program_eligibility(
+    *, program: CertificateProgram, holder, cycle: int = 1, evidence: Evidence | None = None
+) -> Eligibility:
     """The first award (cycle 1) asks for what the program attests; a renewal (cycle 2 and on)
     asks for the previous cycle's certificate in good standing and the continuing education
-    its requirement set asks for, completed since that certificate was issued."""
+    its requirement set asks for, completed since that certificate was issued.
+
+    `evidence` is the holder's, read beforehand with many others' (evidence_for_users) when
+    issuing in bulk; it serves a first award of a credential's training."""
     if program.attests == CertificateProgram.Attests.COURSE:
         return _course_eligibility(program=program, holder=holder, cycle=cycle)
     requirement_set = next(
@@ -295,7 +301,9 @@ def program_eligibility(*, program: CertificateProgram, holder, cycle: int = 1) 
     if requirement_set is None:
         return Eligibility(False, [f"{program.credential.name} has no requirements in force."])
     if cycle == 1:
-        result = readiness(evidence=evidence_for(user=holder), requirement_set=requirement_set)
+        if evidence is None:
+            evidence = evidence_for(user=holder)
+        result = readiness(evidence=evidence, requirement_set=requirement_set)
         missing = [r.summary for r in result.training_results if not r.met]
         if not result.training_results:
             missing = [f"{program.credential.name} publishes no training hours to check."]
@@ -314,6 +322,42 @@ def program_eligibility(*, program: CertificateProgram, holder, cycle: int = 1) 
     return _renewal_eligibility(
         program=program, holder=holder, cycle=cycle, requirement_set=requirement_set
     )
+
+
+def program_qualifiers(program: CertificateProgram) -> list[int]:
+    """The ids of everyone who qualifies now for the program's first award and does not hold
+    it: whoever completed its course, or whose training meets its credential's requirements.
+    A fixed number of queries, whatever the number of people."""
+    holders = Certificate.objects.filter(program=program, holder=OuterRef("pk"))
+    people = (
+        get_user_model()
+        .objects.exclude(legal_name__regex=r"^\s*$")
+        .filter(~Exists(holders))
+        .order_by("pk")
+    )
+    if program.attests == CertificateProgram.Attests.COURSE:
+        completed = Enrolment.objects.filter(
+            user=OuterRef("pk"), course_id=program.course_id, completed_at__isnull=False
+        )
+        return list(people.filter(Exists(completed)).values_list("pk", flat=True))
+    requirement_set = next(
+        iter(requirement_sets_current(credential_id=program.credential_id)), None
+    )
+    if requirement_set is None:
+        return []
+    trained = people.filter(
+        Exists(
+            LessonProgress.objects.filter(
+                enrolment__user=OuterRef("pk"), completed_at__isnull=False
+            )
+        )
+        | Exists(Attendance.objects.filter(user=OuterRef("pk"), minutes_attended__gt=0))
+    )
+    return [
+        user_id
+        for user_id, evidence in evidence_for_users(trained).items()
+        if program_eligibility(program=program, holder=None, evidence=evidence).eligible
+    ]
 
 
 def _course_eligibility(*, program, holder, cycle) -> Eligibility:

@@ -5,6 +5,7 @@ import logging
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -72,14 +73,21 @@ def certificate_snapshot(
 
 
 def certificate_issue(
-    *, program: CertificateProgram, holder, cycle: int = 1, approved_by=None, site_url: str
+    *,
+    program: CertificateProgram,
+    holder,
+    cycle: int = 1,
+    approved_by=None,
+    site_url: str,
+    evidence: selectors.Evidence | None = None,
 ) -> Certificate:
     """Issue the program's certificate for a cycle, or return the one already issued.
 
     Idempotent: the database allows one certificate per holder, program and cycle, so a
     retried task or a second worker racing this one gets the same certificate back and writes
     nothing. Raises CertificateNotEligible when the holder does not qualify, or when the
-    program is issued after approval and nobody approved."""
+    program is issued after approval and nobody approved. `evidence`, read in bulk, saves
+    reading the holder's (see certificates_issue_batch)."""
     existing = Certificate.objects.filter(holder=holder, program=program, cycle=cycle).first()
     if existing is not None:
         return existing
@@ -91,7 +99,9 @@ def certificate_issue(
         raise CertificateNotEligible(
             ["Add your legal name to your profile: certificates print it."]
         )
-    eligibility = selectors.program_eligibility(program=program, holder=holder, cycle=cycle)
+    eligibility = selectors.program_eligibility(
+        program=program, holder=holder, cycle=cycle, evidence=evidence
+    )
     if not eligibility.eligible:
         raise CertificateNotEligible(eligibility.reasons)
 
@@ -165,6 +175,68 @@ def certificate_issue_enqueue(
     certificate_issue_task.delay_on_commit(
         program.pk, holder.pk, cycle, approved_by.pk if approved_by else None
     )
+
+
+# Issuing to many at once goes to the workers in batches: a batch reads its holders' evidence
+# in one go and shares one task's overhead, and batches stay small enough for every worker
+# process to take a share.
+ISSUE_BATCH_SIZE = 20
+
+
+def certificates_issue_batch(
+    *, program: CertificateProgram, holder_ids: list[int], cycle: int = 1, site_url: str
+) -> list[Certificate]:
+    """Issue the program's certificate to each of these holders who qualifies, each as
+    certificate_issue does (idempotent, in a transaction of its own, so one refusal or failure
+    costs no other). Returns the certificates, those issued before included."""
+    holders = get_user_model().objects.in_bulk(holder_ids)
+    evidence = {}
+    if program.attests == CertificateProgram.Attests.CREDENTIAL_TRAINING and cycle == 1:
+        evidence = selectors.evidence_for_users(list(holders))
+    certificates = []
+    for holder_id in holder_ids:
+        if holder_id not in holders:
+            continue
+        try:
+            certificates.append(
+                certificate_issue(
+                    program=program,
+                    holder=holders[holder_id],
+                    cycle=cycle,
+                    site_url=site_url,
+                    evidence=evidence.get(holder_id),
+                )
+            )
+        except CertificateNotEligible as refusal:
+            logger.info("Certificate not issued to user %s: %s", holder_id, refusal)
+    return certificates
+
+
+def certificates_issue_enqueue_many(
+    *, program: CertificateProgram, holder_ids: list[int], cycle: int = 1
+) -> int:
+    """Ask the workers, once the current transaction commits, to issue the program's
+    certificate to many holders, in batches. Returns the number of batches."""
+    from .tasks import certificates_issue_batch_task
+
+    batches = [
+        holder_ids[start : start + ISSUE_BATCH_SIZE]
+        for start in range(0, len(holder_ids), ISSUE_BATCH_SIZE)
+    ]
+    for batch in batches:
+        certificates_issue_batch_task.delay_on_commit(program.pk, batch, cycle)
+    return len(batches)
+
+
+def certificates_program_sweep(*, program: CertificateProgram) -> list[int]:
+    """Send everyone who already qualifies for an automatic program, and does not hold it, to
+    the workers: a program opened after people finished its training would otherwise wait
+    for their next lesson. Returns their ids."""
+    if not (program.active and program.issuing == CertificateProgram.Issuing.AUTOMATIC):
+        return []
+    holder_ids = selectors.program_qualifiers(program)
+    certificates_issue_enqueue_many(program=program, holder_ids=holder_ids)
+    return holder_ids
 
 
 RENEWAL_WINDOW = timedelta(days=90)

@@ -44,6 +44,16 @@ def attestation_saved(sender, instance, **kwargs):
         _due_check(instance.trainee_id)
 
 
+def program_saved(sender, instance, **kwargs):
+    """An automatic program was opened, re-opened or edited: whoever already qualifies and
+    does not hold it is issued it (certificates_program_sweep; a no-op for the others)."""
+    if instance.active and instance.issuing == "automatic":
+        from .tasks import certificates_program_sweep_task
+
+        program_id = instance.pk
+        transaction.on_commit(lambda: certificates_program_sweep_task.delay(program_id))
+
+
 def requirements_saved(sender, **kwargs):
     """A credential, set or requirement changed: every process reads them again. Now, for this
     process inside its transaction; after commit, for the others (which may have read the old

@@ -29,6 +29,27 @@ def certificate_issue_task(
     return certificate.pk
 
 
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def certificates_issue_batch_task(
+    program_id: int, holder_ids: list[int], cycle: int = 1
+) -> list[int]:
+    """Issue one program's certificate to many holders; safe to run twice. Returns the ids of
+    their certificates."""
+    program = CertificateProgram.objects.select_related("credential", "course").get(pk=program_id)
+    return [
+        certificate.pk
+        for certificate in services.certificates_issue_batch(
+            program=program, holder_ids=holder_ids, cycle=cycle, site_url=settings.SITE_URL
+        )
+    ]
+
+
+@shared_task
+def certificates_program_sweep_task(program_id: int) -> int:
+    program = CertificateProgram.objects.select_related("credential", "course").get(pk=program_id)
+    return len(services.certificates_program_sweep(program=program))
+
+
 @shared_task
 def certificates_due_task(holder_id: int) -> list[int]:
     holder = get_user_model().objects.get(pk=holder_id)

@@ -185,6 +185,13 @@ class LessonPage(Page):
     parent_page_types = ["courses.ModulePage"]
     subpage_types = []
 
+    def get_context(self, request, *args, **kwargs):
+        from .lesson_body import lesson_body_parts
+
+        context = super().get_context(request, *args, **kwargs)
+        context["body_parts"] = lesson_body_parts(self.body)
+        return context
+
     def serve(self, request, *args, **kwargs):
         """Only enrolled trainees who have reached this lesson may open it; opening it starts the
         server's clock for its seat time. Previews in the admin show the content alone."""

@@ -85,7 +85,10 @@ def start_worker(queue, tmp_path):
             if concurrency == 1
             else ["--pool=prefork", f"--concurrency={concurrency}"]
         )
-        worker_env = {**env, "DJANGO_SETTINGS_MODULE": settings_module}
+        # Tasks the worker sends (a sweep sends batches) go to the queue it listens on.
+        worker_env = {
+            **env, "DJANGO_SETTINGS_MODULE": settings_module, "CELERY_TASK_DEFAULT_QUEUE": queue,
+        }  # fmt: skip
         if private_media_root is not None:
             worker_env["PRIVATE_MEDIA_ROOT"] = str(private_media_root)
         with log.open("w") as output:

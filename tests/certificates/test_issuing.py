@@ -7,9 +7,10 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from certificates import services, tasks
+from certificates import selectors, services, tasks
 from certificates.codes import code_normalise
 from certificates.models import Certificate, CertificateEvent, CertificateProgram
 from courses.models import Enrolment, LessonProgress
@@ -314,3 +315,98 @@ def test_heartbeats_after_a_lesson_is_complete_queue_no_certificate_checks(
 
     assert queued == []
     assert len(completion) == 1
+
+
+def test_opening_a_program_issues_it_to_everyone_who_already_qualifies(
+    credentials, training, pa_ready, django_capture_on_commit_callbacks
+):
+    ready = [pa_ready() for _ in range(3)]
+    short = UserFactory(role="Trainee")
+    training(short, {"ethics": 74 * 60})
+    nameless = pa_ready(legal_name="  ", preferred_name="Sam")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        program = CertificateProgram.objects.create(
+            slug="pa-cps-training", title="Certificate of Training",
+            attests="credential_training", credential=credentials["PA-CPS"].credential,
+        )  # fmt: skip
+
+    holders = set(Certificate.objects.filter(program=program).values_list("holder", flat=True))
+    assert holders == {trainee.pk for trainee in ready}
+    assert short.pk not in holders
+    assert nameless.pk not in holders
+    # Saving it again finds nobody new and issues nothing twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        program.save()
+    assert Certificate.objects.filter(program=program).count() == 3
+
+
+def test_a_program_opened_on_approval_or_closed_issues_nothing_by_itself(
+    credentials, pa_ready, django_capture_on_commit_callbacks
+):
+    pa_ready()
+    with django_capture_on_commit_callbacks(execute=True):
+        CertificateProgram.objects.create(
+            slug="approval", title="On approval", attests="credential_training",
+            credential=credentials["PA-CPS"].credential, issuing="approval",
+        )  # fmt: skip
+        CertificateProgram.objects.create(
+            slug="closed", title="Closed", attests="credential_training",
+            credential=credentials["PA-CPS"].credential, active=False,
+        )  # fmt: skip
+
+    assert not Certificate.objects.exists()
+
+
+def test_a_course_program_opened_later_reaches_those_who_completed_the_course(
+    training, django_capture_on_commit_callbacks
+):
+    finished, unfinished = UserFactory(role="Trainee"), UserFactory(role="Trainee")
+    for trainee in (finished, unfinished):
+        training(trainee, {"boundaries": 90})
+    Enrolment.objects.filter(user=finished).update(completed_at=timezone.now())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        CertificateProgram.objects.create(
+            slug="course", title="Completion", attests="course", course=training.course
+        )
+
+    assert list(Certificate.objects.values_list("holder", flat=True)) == [finished.pk]
+
+
+def test_a_batch_issues_to_those_who_qualify_and_is_safe_to_repeat(pa_program, pa_ready, training):
+    ready = [pa_ready() for _ in range(3)]
+    short = UserFactory(role="Trainee")
+    training(short, {"ethics": 60})
+    ids = [short.pk, *(trainee.pk for trainee in ready)]
+
+    issued = services.certificates_issue_batch(program=pa_program, holder_ids=ids, site_url=SITE)
+
+    assert [c.holder_id for c in issued] == ids[1:]
+    assert tasks.certificates_issue_batch_task.delay(pa_program.pk, ids).get() == [
+        c.pk for c in issued
+    ]
+    assert Certificate.objects.count() == 3
+
+
+def test_a_batch_reads_its_holders_evidence_once(pa_program, pa_ready):
+    trainees = [pa_ready() for _ in range(7)]
+    issue(pa_program, trainees[0])  # requirement sets and the static layer, as in a worker
+
+    def queries(run) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            run()
+        return len(captured.captured_queries)
+
+    def batch(people):
+        return lambda: services.certificates_issue_batch(
+            program=pa_program, holder_ids=[p.pk for p in people], site_url=SITE
+        )
+
+    alone = queries(lambda: issue(pa_program, trainees[1]))
+    evidence = queries(lambda: selectors.evidence_for_users([trainees[1].pk]))
+    one, three = queries(batch(trainees[2:3])), queries(batch(trainees[3:6]))
+
+    # Each further holder in a batch costs only the writes of their certificate.
+    assert three - one == 2 * (alone - evidence)
+    assert queries(batch(trainees[6:7])) == one

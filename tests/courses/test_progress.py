@@ -276,3 +276,24 @@ def test_a_reflection_for_a_prompt_not_in_the_lesson_is_refused(client, trainee,
 
     assert "not part of this lesson" in response.text
     assert not ReflectionAnswer.objects.exists()
+
+
+def test_a_lesson_edit_shows_at_once_and_prompts_keep_their_place(client, trainee, enrolled):
+    _, (a, *_) = enrolled
+    a.body = [
+        ("text", "<p>Before the prompt.</p>"),
+        ("reflection", {"prompt": "What helps you keep a boundary?", "guidance": ""}),
+        ("text", "<p>After the prompt.</p>"),
+    ]
+    a.save_revision().publish()
+    page = client.get(a.url).text
+    assert page.index("Before the prompt.") < page.index("What helps you keep a boundary?")
+    assert page.index("What helps you keep a boundary?") < page.index("After the prompt.")
+
+    a.refresh_from_db()
+    a.body = [("text", "<p>Rewritten after a trainer's review.</p>")]
+    a.save_revision().publish()
+
+    page = client.get(a.url).text
+    assert "Rewritten after a trainer's review." in page
+    assert "Before the prompt." not in page
