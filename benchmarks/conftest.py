@@ -3,6 +3,8 @@ records one row; at the end the rows are printed as a table and written to resul
 
 import json
 import platform
+import statistics
+import timeit
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,19 +61,38 @@ def record():
     return add
 
 
+def machine_reference_ms() -> float:
+    """A fixed pure-Python workload (the median of five runs), to tell a slow machine from a
+    slow change: figures from two machines compare only after scaling by it."""
+
+    def workload():
+        counts: dict[int, int] = {}
+        for number in range(300_000):
+            key = (number * 7919) % 1009
+            counts[key] = counts.get(key, 0) + len(str(number))
+        return sorted(counts.items())
+
+    return round(statistics.median(timeit.repeat(workload, number=1, repeat=5)) * 1000, 1)
+
+
 def database_label() -> str:
     return "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+
+
+MACHINE: dict = {}
 
 
 def pytest_sessionfinish(session):
     if not RESULTS:
         return
+    MACHINE["reference_ms"] = machine_reference_ms()
     RESULTS_FILE.write_text(
         json.dumps(
             {
                 "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "database": database_label(),
                 "machine": f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}",
+                "machine_reference_ms": MACHINE["reference_ms"],
                 "results": [asdict(result) for result in RESULTS],
             },
             indent=2,
@@ -111,6 +132,9 @@ def pytest_terminal_summary(terminalreporter):
     if not RESULTS:
         return
     terminalreporter.section(f"PeerCert benchmarks on {database_label()}")
+    terminalreporter.write_line(
+        f"Machine reference workload: {MACHINE['reference_ms']} ms (pure Python; lower is faster)"
+    )
     for row in results_table():
         terminalreporter.write_line(row)
     terminalreporter.write_line(f"Written to {RESULTS_FILE}")

@@ -12,6 +12,7 @@ from people.models import User
 from .models import Cohort, Enrolment
 
 ROSTER_COLUMNS = ("email", "legal_name", "preferred_name")
+NOT_FROM_THE_ROW = [f.name for f in User._meta.concrete_fields if f.name not in ROSTER_COLUMNS]
 
 
 class RosterResource(resources.ModelResource):
@@ -90,11 +91,11 @@ class RosterResource(resources.ModelResource):
                 preferred_name=" ".join(str(row.get("preferred_name") or "").split()),
             )
             try:
+                # The row's own fields, by the model's rules (the others keep their defaults).
                 # Uniqueness and the non-blank legal name were checked above, in memory; the
                 # database constraints still stand behind the bulk insert.
-                user.full_clean(
-                    exclude=["password"], validate_unique=False, validate_constraints=False
-                )
+                user.clean_fields(exclude=NOT_FROM_THE_ROW)
+                user.clean()
             except ValidationError as error:
                 errors.update(error.message_dict)
         if errors:

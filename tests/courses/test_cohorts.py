@@ -139,6 +139,7 @@ def test_a_roster_with_bad_rows_writes_nothing_and_names_each_problem(client, co
         "not-an-email,Someone\n"
         "unknown@example.org,\n"
         "good@example.org,Good Person\n"
+        f"long@example.org,{'A' * 201}\n"
     )
 
     response = client.post(url, {"roster": roster(file)})
@@ -148,6 +149,7 @@ def test_a_roster_with_bad_rows_writes_nothing_and_names_each_problem(client, co
     assert "“not-an-email” is not an email address." in response.text
     assert "No account uses unknown@example.org: give a legal name" in response.text
     assert "good@example.org is already on row 1 of this file." in response.text
+    assert "at most 200 characters (it has 201)" in response.text
     assert "Confirm and enrol" not in response.text
     assert not Enrolment.objects.exists()
     assert not User.objects.filter(email="good@example.org").exists()
