@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
 
 class CertificatesConfig(AppConfig):
@@ -21,6 +21,7 @@ class CertificatesConfig(AppConfig):
         post_save.connect(signals.attendance_saved, sender=Attendance)
         post_save.connect(signals.hours_entry_saved, sender=HoursEntry)
         post_save.connect(signals.attestation_saved, sender=Attestation)
+        post_init.connect(signals.program_loaded, sender=CertificateProgram)
         post_save.connect(signals.program_saved, sender=CertificateProgram)
         for model in (Credential, RequirementSet, Requirement):
             post_save.connect(signals.requirements_saved, sender=model)

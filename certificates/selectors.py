@@ -325,13 +325,15 @@ def program_eligibility(
 
 
 def program_qualifiers(program: CertificateProgram) -> list[int]:
-    """The ids of everyone who qualifies now for the program's first award and does not hold
-    it: whoever completed its course, or whose training meets its credential's requirements.
+    """The ids of everyone with an open account who qualifies now for the program's first award
+    and does not hold it: whoever completed its course, or whose training meets its
+    credential's requirements.
     A fixed number of queries, whatever the number of people."""
     holders = Certificate.objects.filter(program=program, holder=OuterRef("pk"))
     people = (
         get_user_model()
-        .objects.exclude(legal_name__regex=r"^\s*$")
+        .objects.filter(is_active=True)
+        .exclude(legal_name__regex=r"^\s*$")
         .filter(~Exists(holders))
         .order_by("pk")
     )

@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -95,6 +95,8 @@ def certificate_issue(
         raise CertificateNotEligible([f"{program.title} is not being awarded at present."])
     if program.issuing == CertificateProgram.Issuing.APPROVAL and approved_by is None:
         raise CertificateNotEligible([f"{program.title} is awarded after a trainer approves."])
+    if not holder.is_active:
+        raise CertificateNotEligible(["This account is closed."])
     if not holder.legal_name.strip():
         raise CertificateNotEligible(
             ["Add your legal name to your profile: certificates print it."]
@@ -193,7 +195,7 @@ def certificates_issue_batch(
     evidence = {}
     if program.attests == CertificateProgram.Attests.CREDENTIAL_TRAINING and cycle == 1:
         evidence = selectors.evidence_for_users(list(holders))
-    certificates = []
+    certificates, unavailable = [], None
     for holder_id in holder_ids:
         if holder_id not in holders:
             continue
@@ -209,6 +211,14 @@ def certificates_issue_batch(
             )
         except CertificateNotEligible as refusal:
             logger.info("Certificate not issued to user %s: %s", holder_id, refusal)
+        except OperationalError as error:
+            # The database is unavailable: the others are tried, then the batch is retried
+            # (issuing is idempotent, so those already issued are returned, not redone).
+            unavailable = error
+        except Exception:
+            logger.exception("Certificate for user %s failed; the batch goes on", holder_id)
+    if unavailable is not None:
+        raise unavailable
     return certificates
 
 

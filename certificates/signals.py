@@ -44,9 +44,22 @@ def attestation_saved(sender, instance, **kwargs):
         _due_check(instance.trainee_id)
 
 
-def program_saved(sender, instance, **kwargs):
-    """An automatic program was opened, re-opened or edited: whoever already qualifies and
-    does not hold it is issued it (certificates_program_sweep; a no-op for the others)."""
+# The fields that decide who a program is for; an edit of its title or validity sweeps nobody.
+PROGRAM_SCOPE_FIELDS = ("active", "issuing", "attests", "credential_id", "course_id")
+
+
+def program_loaded(sender, instance, **kwargs):
+    instance._scope_as_loaded = tuple(instance.__dict__.get(name) for name in PROGRAM_SCOPE_FIELDS)
+
+
+def program_saved(sender, instance, created, raw=False, **kwargs):
+    """An automatic program was opened, re-opened or given a new scope: whoever already
+    qualifies and does not hold it is issued it (certificates_program_sweep)."""
+    scope = tuple(getattr(instance, name) for name in PROGRAM_SCOPE_FIELDS)
+    unchanged = not created and scope == getattr(instance, "_scope_as_loaded", None)
+    instance._scope_as_loaded = scope
+    if raw or unchanged:
+        return
     if instance.active and instance.issuing == "automatic":
         from .tasks import certificates_program_sweep_task
 

@@ -143,8 +143,25 @@ class RequirementSetViewSet(SnippetViewSet):
         )
 
 
+class CertificateProgramDeleteView(DeleteView):
+    """A program that has issued certificates stays: they name it. Closing it (Active off)
+    stops new awards."""
+
+    def post(self, request, *args, **kwargs):
+        program = getattr(self, "object", None) or self.get_object()
+        if program.certificates.exists():
+            messages.error(
+                request,
+                f"{program.title} has issued certificates, which name it, so it cannot be "
+                "deleted. Untick Active to stop awarding it.",
+            )
+            return redirect(request.path)
+        return super().post(request, *args, **kwargs)
+
+
 class CertificateProgramViewSet(SnippetViewSet):
     model = CertificateProgram
+    delete_view_class = CertificateProgramDeleteView
     icon = "tick-inverse"
     menu_label = "Certificate programs"
     list_display = ["title", "slug", "attests", "credential", "course", "issuing", "active"]

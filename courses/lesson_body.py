@@ -1,19 +1,26 @@
 """A lesson's body as the trainee's page shows it: the blocks' HTML, rendered once for each
 version of the content and kept in the cache, between the reflection prompts, which hold each
-trainee's own answer and are drawn for every request."""
+trainee's own answer and are drawn for every request.
+
+The key is the body's content, the code that renders it (the block templates and
+definitions, so a deploy is seen at once) and a generation that changes whenever something a
+block shows by reference changes: an image or document saved or deleted, a page published,
+unpublished or moved (see apps.py). The expiry is a backstop for anything else."""
 
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cache as once
+from pathlib import Path
 
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.blocks import StreamValue
 
-# The key is the content itself, so an edit is seen at once. The limit bounds what the cache
-# cannot see: a page linked from the text that moves, a document that is replaced.
 CACHE_SECONDS = 60 * 60
 PER_TRAINEE = frozenset({"reflection"})
+GENERATION_KEY = "lesson-body:generation"
+_HERE = Path(__file__).parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,10 +29,27 @@ class BodyPart:
     block: StreamValue.StreamChild | None = None
 
 
+@once
+def _code_version() -> str:
+    sources = [_HERE / "blocks.py", *sorted((_HERE / "templates/courses/blocks").glob("*.html"))]
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def lesson_body_changed(**kwargs) -> None:
+    """Something a lesson may show by reference changed: render every body anew."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
+
+
 def lesson_body_parts(body: StreamValue) -> list[BodyPart]:
-    raw = list(body.raw_data)
-    digest = hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()
-    key = f"lesson-body:v1:{digest}"
+    raw = json.dumps(list(body.raw_data), sort_keys=True, default=str)
+    generation = cache.get(GENERATION_KEY, 0)
+    key = f"lesson-body:{_code_version()}:{generation}:{hashlib.sha256(raw.encode()).hexdigest()}"
     # Cached as plain data: runs of HTML, and the positions of the per-trainee blocks.
     layout = cache.get(key)
     if layout is None:

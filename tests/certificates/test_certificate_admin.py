@@ -76,3 +76,29 @@ def test_programs_are_listed_for_administrators_and_refused_to_trainers(
     sign_in(client, UserFactory(role="Trainer", totp_secret=TOTP_SECRET), totp_secret=TOTP_SECRET)
     response = client.get(reverse("wagtailsnippets_certificates_certificateprogram:list"))
     assert response.status_code in (302, 403)
+
+
+@pytest.fixture
+def superuser(client, home_page):
+    """Administrators may not delete programs at all; a superuser may, within limits."""
+    user = UserFactory(role="Administrator", is_superuser=True, totp_secret=TOTP_SECRET)
+    sign_in(client, user, totp_secret=TOTP_SECRET)
+    return user
+
+
+def test_a_program_that_has_issued_certificates_cannot_be_deleted(client, superuser, certificate):
+    program = certificate.program
+    url = reverse("wagtailsnippets_certificates_certificateprogram:delete", args=[program.pk])
+
+    response = client.post(url, follow=True)
+
+    assert "has issued certificates, which name it, so it cannot be deleted" in response.text
+    assert type(program).objects.filter(pk=program.pk).exists()
+
+
+def test_a_program_that_never_issued_can_be_deleted(client, superuser, pa_program):
+    url = reverse("wagtailsnippets_certificates_certificateprogram:delete", args=[pa_program.pk])
+
+    client.post(url)
+
+    assert not type(pa_program).objects.filter(pk=pa_program.pk).exists()

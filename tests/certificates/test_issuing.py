@@ -341,21 +341,64 @@ def test_opening_a_program_issues_it_to_everyone_who_already_qualifies(
     assert Certificate.objects.filter(program=program).count() == 3
 
 
-def test_a_program_opened_on_approval_or_closed_issues_nothing_by_itself(
+def test_a_program_is_swept_when_opened_or_rescoped_and_not_for_other_edits(
     credentials, pa_ready, django_capture_on_commit_callbacks
 ):
     pa_ready()
-    with django_capture_on_commit_callbacks(execute=True):
-        CertificateProgram.objects.create(
+    with django_capture_on_commit_callbacks() as queued:
+        program = CertificateProgram.objects.create(
+            slug="pa", title="Closed for now", attests="credential_training",
+            credential=credentials["PA-CPS"].credential, active=False,
+        )  # fmt: skip
+        approval = CertificateProgram.objects.create(
             slug="approval", title="On approval", attests="credential_training",
             credential=credentials["PA-CPS"].credential, issuing="approval",
         )  # fmt: skip
-        CertificateProgram.objects.create(
-            slug="closed", title="Closed", attests="credential_training",
-            credential=credentials["PA-CPS"].credential, active=False,
-        )  # fmt: skip
+    assert queued == []
+    with django_capture_on_commit_callbacks() as queued:
+        program.title = "Renamed"
+        program.save()
+    assert queued == []
 
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        program.active = True
+        program.save()
+    assert len(queued) >= 1
+    assert Certificate.objects.get().program == program
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        approval.issuing = "automatic"
+        approval.save()
+    assert Certificate.objects.filter(program=approval).count() == 1
+
+
+def test_closed_accounts_are_not_swept_nor_issued(
+    pa_program, pa_ready, django_capture_on_commit_callbacks
+):
+    closed = pa_ready(is_active=False)
+
+    assert selectors.program_qualifiers(pa_program) == []
+    with pytest.raises(services.CertificateNotEligible, match="closed"):
+        issue(pa_program, closed)
     assert not Certificate.objects.exists()
+
+
+def test_one_failure_in_a_batch_costs_no_other_certificate(pa_program, pa_ready, monkeypatch):
+    first, broken, last = pa_ready(), pa_ready(legal_name="Broken Render"), pa_ready()
+    store = services.certificate_pdf_store
+
+    def failing_for_one(certificate):
+        if certificate.holder_id == broken.pk:
+            raise RuntimeError("The renderer failed")
+        store(certificate)
+
+    monkeypatch.setattr(services, "certificate_pdf_store", failing_for_one)
+    issued = services.certificates_issue_batch(
+        program=pa_program, holder_ids=[first.pk, broken.pk, last.pk], site_url=SITE
+    )
+
+    assert [c.holder_id for c in issued] == [first.pk, last.pk]
+    assert not Certificate.objects.filter(holder=broken).exists()
 
 
 def test_a_course_program_opened_later_reaches_those_who_completed_the_course(

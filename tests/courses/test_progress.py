@@ -297,3 +297,21 @@ def test_a_lesson_edit_shows_at_once_and_prompts_keep_their_place(client, traine
     page = client.get(a.url).text
     assert "Rewritten after a trainer's review." in page
     assert "Before the prompt." not in page
+
+
+def test_a_document_renamed_after_a_lesson_was_seen_shows_its_new_name(client, trainee, enrolled):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    _, (a, *_) = enrolled
+    document = get_document_model().objects.create(
+        title="Crisis plan template", file=ContentFile(b"plan", name="plan.txt")
+    )
+    a.body = [("document", {"document": document, "description": ""})]
+    a.save_revision().publish()
+    assert "Crisis plan template" in client.get(a.url).text
+
+    document.title = "Wellness and crisis plan template"
+    document.save()
+
+    assert "Wellness and crisis plan template" in client.get(a.url).text
