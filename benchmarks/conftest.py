@@ -14,6 +14,8 @@ from django.db import connection
 
 from tests.conftest import _empty_cache, _media_in_a_temporary_folder, home_page  # noqa: F401
 
+from . import table
+
 RESULTS_FILE = Path(__file__).parent / "results.json"
 pytest_plugins = ["tests.celery_worker"]
 
@@ -107,27 +109,6 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
-def results_table() -> list[str]:
-    header = ("benchmark", "figure", "baseline", "ratio", "target", "met")
-    rows = [
-        (
-            r.name,
-            f"{r.figure:g} {r.unit}",
-            "—" if r.baseline is None else f"{r.baseline:g} {r.unit} ({r.baseline_name})",
-            "—" if r.ratio is None else f"{r.ratio:g}×",
-            r.target,
-            {True: "yes", False: "NO", None: "—"}[r.met],
-        )
-        for r in RESULTS
-    ]
-    widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
-
-    def line(row):
-        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
-
-    return [line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)]
-
-
 def pytest_terminal_summary(terminalreporter):
     if not RESULTS:
         return
@@ -135,6 +116,6 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line(
         f"Machine reference workload: {MACHINE['reference_ms']} ms (pure Python; lower is faster)"
     )
-    for row in results_table():
+    for row in table.aligned([asdict(result) for result in RESULTS]):
         terminalreporter.write_line(row)
     terminalreporter.write_line(f"Written to {RESULTS_FILE}")

@@ -358,6 +358,7 @@ def program_qualifiers(program: CertificateProgram) -> list[int]:
     return [
         user_id
         for user_id, evidence in evidence_for_users(trained).items()
+        # A first award of a credential's training reads only the evidence, not the holder.
         if program_eligibility(program=program, holder=None, evidence=evidence).eligible
     ]
 

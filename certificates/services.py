@@ -224,18 +224,14 @@ def certificates_issue_batch(
 
 def certificates_issue_enqueue_many(
     *, program: CertificateProgram, holder_ids: list[int], cycle: int = 1
-) -> int:
+) -> None:
     """Ask the workers, once the current transaction commits, to issue the program's
-    certificate to many holders, in batches. Returns the number of batches."""
+    certificate to many holders, in batches."""
     from .tasks import certificates_issue_batch_task
 
-    batches = [
-        holder_ids[start : start + ISSUE_BATCH_SIZE]
-        for start in range(0, len(holder_ids), ISSUE_BATCH_SIZE)
-    ]
-    for batch in batches:
+    for start in range(0, len(holder_ids), ISSUE_BATCH_SIZE):
+        batch = holder_ids[start : start + ISSUE_BATCH_SIZE]
         certificates_issue_batch_task.delay_on_commit(program.pk, batch, cycle)
-    return len(batches)
 
 
 def certificates_program_sweep(*, program: CertificateProgram) -> list[int]:

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -399,6 +399,30 @@ def test_one_failure_in_a_batch_costs_no_other_certificate(pa_program, pa_ready,
 
     assert [c.holder_id for c in issued] == [first.pk, last.pk]
     assert not Certificate.objects.filter(holder=broken).exists()
+
+
+def test_a_database_outage_in_a_batch_issues_the_others_then_asks_for_a_retry(
+    pa_program, pa_ready, monkeypatch
+):
+    first, unlucky, last = pa_ready(), pa_ready(), pa_ready()
+    store = services.certificate_pdf_store
+
+    def outage_for_one(certificate):
+        if certificate.holder_id == unlucky.pk:
+            raise OperationalError("server closed the connection unexpectedly")
+        store(certificate)
+
+    monkeypatch.setattr(services, "certificate_pdf_store", outage_for_one)
+    ids = [first.pk, unlucky.pk, last.pk]
+    with pytest.raises(OperationalError):
+        services.certificates_issue_batch(program=pa_program, holder_ids=ids, site_url=SITE)
+    assert set(Certificate.objects.values_list("holder", flat=True)) == {first.pk, last.pk}
+
+    # The retry issues the one left and returns the others as they were.
+    monkeypatch.setattr(services, "certificate_pdf_store", store)
+    retried = services.certificates_issue_batch(program=pa_program, holder_ids=ids, site_url=SITE)
+    assert [c.holder_id for c in retried] == ids
+    assert Certificate.objects.count() == 3
 
 
 def test_a_course_program_opened_later_reaches_those_who_completed_the_course(

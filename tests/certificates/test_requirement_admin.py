@@ -139,6 +139,10 @@ def row(**values) -> dict:
     return {"credential": "PA-CPS", "version": "2", "effective_from": "2027-01-01", **values}
 
 
+def total_row(hours: str, **values) -> dict:
+    return row(kind="training_total", label="Training hours in total", hours=hours, **values)
+
+
 def upload(client, content: str | bytes, name="requirements.csv"):
     data = content.encode() if isinstance(content, str) else content
     return client.post(reverse(SPREADSHEET), {"requirements": SimpleUploadedFile(name, data)})
@@ -310,9 +314,7 @@ def test_exported_requirement_sets_import_back_unchanged(client, administrator, 
 def test_the_preview_saves_nothing_until_confirmed(client, administrator):
     credential()
 
-    preview = upload(
-        client, as_csv(row(kind="training_total", label="Training hours in total", hours="80"))
-    )
+    preview = upload(client, as_csv(total_row("80")))
 
     assert preview.status_code == 200
     assert "Confirm the import" in preview.text
@@ -327,7 +329,7 @@ def test_an_import_creates_a_new_version_with_its_requirements_in_order(client, 
     upload(
         client,
         as_csv(
-            row(kind="training_total", label="Training hours in total", hours="80"),
+            total_row("80"),
             row(kind="training_domain", label="Ethics", hours="6", topics="ethics, boundaries"),
             row(kind="supervision_received", label="Supervision", hours="25"),
             row(kind="attestation", label="Diploma", attestation_kind="diploma"),
@@ -362,15 +364,7 @@ def test_an_import_replaces_the_requirements_of_the_sets_it_names(client, admini
 
     preview = upload(
         client,
-        as_csv(
-            row(
-                version="1",
-                effective_from="2026-01-01",
-                kind="training_total",
-                label="Training hours in total",
-                hours="78",
-            )
-        ),
+        as_csv(total_row("78", version="1", effective_from="2026-01-01")),
     )
     confirm(client)
 
@@ -403,7 +397,7 @@ def test_an_import_replaces_the_requirements_of_the_sets_it_names(client, admini
 def test_a_bad_row_saves_nothing_and_the_error_names_the_row(client, administrator, bad, message):
     requirement_set(credential())
     before = snapshot()
-    good = row(kind="training_total", label="Training hours in total", hours="80")
+    good = total_row("80")
     domain = row(kind="training_domain", label="Ethics", hours="6", topics="ethics")
 
     response = upload(client, as_csv(good, {**domain, **bad}, good))
@@ -454,15 +448,7 @@ def test_a_set_a_certificate_was_evaluated_against_cannot_be_imported_over(
 
     response = upload(
         client,
-        as_csv(
-            row(
-                version="1",
-                effective_from="2026-01-01",
-                kind="training_total",
-                label="Training hours in total",
-                hours="60",
-            )
-        ),
+        as_csv(total_row("60", version="1", effective_from="2026-01-01")),
     )
 
     assert response.status_code == 400

@@ -107,6 +107,9 @@ def test_a_valid_roster_is_previewed_then_enrolled_on_confirmation(client, cohor
     new_person = User.objects.get(email="new.person@example.org")
     assert new_person.legal_name == "Nguyễn Thị Hoa"
     assert list(new_person.groups.values_list("name", flat=True)) == ["Trainee"]
+    # No one can sign in to an imported account until they set a password.
+    assert not new_person.has_usable_password()
+    assert len(new_person.password) > 30
     assert set(Enrolment.objects.filter(cohort=cohort).values_list("user_id", flat=True)) == {
         existing.pk,
         new_person.pk,
