@@ -383,16 +383,23 @@ def test_closed_accounts_are_not_swept_nor_issued(
     assert not Certificate.objects.exists()
 
 
-def test_one_failure_in_a_batch_costs_no_other_certificate(pa_program, pa_ready, monkeypatch):
-    first, broken, last = pa_ready(), pa_ready(legal_name="Broken Render"), pa_ready()
+def fail_storing_for(monkeypatch, holder, error: Exception):
+    """Make storing the PDF of `holder`'s certificate raise `error`; others are stored."""
     store = services.certificate_pdf_store
 
-    def failing_for_one(certificate):
-        if certificate.holder_id == broken.pk:
-            raise RuntimeError("The renderer failed")
+    def failing(certificate):
+        if certificate.holder_id == holder.pk:
+            raise error
         store(certificate)
 
-    monkeypatch.setattr(services, "certificate_pdf_store", failing_for_one)
+    monkeypatch.setattr(services, "certificate_pdf_store", failing)
+    return store
+
+
+def test_one_failure_in_a_batch_costs_no_other_certificate(pa_program, pa_ready, monkeypatch):
+    first, broken, last = pa_ready(), pa_ready(legal_name="Broken Render"), pa_ready()
+    fail_storing_for(monkeypatch, broken, RuntimeError("The renderer failed"))
+
     issued = services.certificates_issue_batch(
         program=pa_program, holder_ids=[first.pk, broken.pk, last.pk], site_url=SITE
     )
@@ -405,15 +412,9 @@ def test_a_database_outage_in_a_batch_issues_the_others_then_asks_for_a_retry(
     pa_program, pa_ready, monkeypatch
 ):
     first, unlucky, last = pa_ready(), pa_ready(), pa_ready()
-    store = services.certificate_pdf_store
-
-    def outage_for_one(certificate):
-        if certificate.holder_id == unlucky.pk:
-            raise OperationalError("server closed the connection unexpectedly")
-        store(certificate)
-
-    monkeypatch.setattr(services, "certificate_pdf_store", outage_for_one)
+    store = fail_storing_for(monkeypatch, unlucky, OperationalError("connection closed"))
     ids = [first.pk, unlucky.pk, last.pk]
+
     with pytest.raises(OperationalError):
         services.certificates_issue_batch(program=pa_program, holder_ids=ids, site_url=SITE)
     assert set(Certificate.objects.values_list("holder", flat=True)) == {first.pk, last.pk}
