@@ -17,6 +17,26 @@ class EvidenceForm(forms.Form):
         label="Details (optional)",
         help_text="For example the exam's name and the date you passed it.",
     )
+    dated = forms.DateField(
+        required=False,
+        label="Date (when the evidence asks for one)",
+        help_text=(
+            "Proof of age: your date of birth, seen only by you and reviewers and never "
+            "printed. Experience or college credits: when completed. A credential held "
+            "elsewhere: when it was awarded."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    amount = forms.DecimalField(
+        required=False,
+        min_value=0.01,
+        max_digits=7,
+        decimal_places=2,
+        label="Months of experience, or college credits",
+    )
+    credential_code = forms.SlugField(
+        required=False, max_length=40, label="A credential held elsewhere: its code"
+    )
     evidence = forms.FileField(label="File (PDF, PNG or JPEG, up to 10 MB)")
 
 
@@ -32,6 +52,9 @@ def my_evidence(request):
                 kind=form.cleaned_data["kind"],
                 detail=form.cleaned_data["detail"],
                 upload=form.cleaned_data["evidence"],
+                dated=form.cleaned_data["dated"],
+                amount=form.cleaned_data["amount"],
+                credential_code=form.cleaned_data["credential_code"],
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():

@@ -36,14 +36,22 @@ def evidence_check(upload) -> None:
 
 
 @transaction.atomic
-def attestation_upload(*, trainee, kind: str, detail: str, upload) -> Attestation:
+def attestation_upload(
+    *, trainee, kind: str, detail: str, upload, dated=None, amount=None, credential_code=""
+) -> Attestation:
+    """Keep the evidence for review. Kinds that state a date, an amount or a credential
+    (Attestation.clean) are refused without it, and nothing is stored."""
     evidence_check(upload)
     attestation = Attestation(
         trainee=trainee,
         kind=kind,
         detail=detail.strip(),
+        dated=dated,
+        amount=amount,
+        credential_code=credential_code or "",
         original_name=Path(upload.name).name[:200],
     )
+    attestation.full_clean(exclude=["evidence", "original_name"])
     attestation.evidence.save(upload.name, upload, save=False)
     attestation.full_clean()
     attestation.save()

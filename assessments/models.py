@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -455,6 +456,17 @@ class Attestation(models.Model):
         CODE_OF_ETHICS = "code_of_ethics", "Signed code of ethics"
         EXTERNAL_EXAM = "external_exam", "External exam passed"
         BACKGROUND_CHECK = "background_check", "Background check"
+        PROOF_OF_AGE = "proof_of_age", "Proof of age (date of birth)"
+        WORK_EXPERIENCE = "work_experience", "Work or volunteer experience"
+        COLLEGE_CREDITS = "college_credits", "College credits"
+        CREDENTIAL_HELD = "credential_held", "A credential held elsewhere"
+
+    # What each kind must state besides the file: a date (of birth, of completion, of award),
+    # an amount (months of experience, college credits) or the credential's code.
+    DATED_KINDS = frozenset(
+        {Kind.PROOF_OF_AGE, Kind.WORK_EXPERIENCE, Kind.COLLEGE_CREDITS, Kind.CREDENTIAL_HELD}
+    )
+    AMOUNT_UNITS = {Kind.WORK_EXPERIENCE: "months", Kind.COLLEGE_CREDITS: "credits"}
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for review"
@@ -467,6 +479,25 @@ class Attestation(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     detail = models.CharField(
         max_length=300, blank=True, help_text="e.g. the exam's name and the date you passed it."
+    )
+    dated = models.DateField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Proof of age: the date of birth. Experience and college credits: the date they "
+            "were completed. A credential held elsewhere: the date it was awarded."
+        ),
+    )
+    amount = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Experience: months. College credits: credits.",
+    )
+    credential_code = models.SlugField(
+        max_length=40, blank=True, help_text="A credential held elsewhere: its code in PeerCert."
     )
     evidence = models.FileField(upload_to=_evidence_path, storage=private_storage, max_length=200)
     original_name = models.CharField(max_length=200)
@@ -484,3 +515,20 @@ class Attestation(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.trainee}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind in self.DATED_KINDS and self.dated is None:
+            errors["dated"] = "Give the date this evidence shows."
+        elif self.dated and self.dated > timezone.localdate():
+            errors["dated"] = "That date is in the future."
+        unit = self.AMOUNT_UNITS.get(self.kind)
+        if unit and self.amount is None:
+            errors["amount"] = f"Give the number of {unit}."
+        elif not unit and self.amount is not None:
+            errors["amount"] = "Only experience and college credits have an amount."
+        if self.kind == self.Kind.CREDENTIAL_HELD and not self.credential_code:
+            errors["credential_code"] = "Name the credential you hold."
+        if errors:
+            raise ValidationError(errors)

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Attestation, HoursEntry
-from certificates import selectors
+from certificates import readiness
 from people.models import User
 
 from .data import complete_lessons, pa_program, training_course, users_bulk
@@ -45,17 +45,17 @@ def test_readiness_of_five_thousand_trainees(record, home_page):
     trainees_query = User.objects.filter(email__startswith="ready-").order_by("pk")
     everyone = list(trainees_query)
     fifty = User.objects.filter(pk__in=[user.pk for user in everyone[:50]]).order_by("pk")
-    selectors.readiness_for_users(fifty)  # warm the database's caches
+    readiness.readiness_for_users(fifty)  # warm the database's caches
 
     with CaptureQueriesContext(connection) as few:
-        selectors.readiness_for_users(fifty)
+        readiness.readiness_for_users(fifty)
     with CaptureQueriesContext(connection) as many:
         started = time.perf_counter()
-        standings = selectors.readiness_for_users(trainees_query)
+        standings = readiness.readiness_for_users(trainees_query)
         seconds = time.perf_counter() - started
     started = time.perf_counter()
     for trainee in everyone[:ONE_BY_ONE]:
-        selectors.readiness_across_credentials(user=trainee)
+        readiness.readiness_across_credentials(user=trainee)
     one_by_one = (time.perf_counter() - started) * TRAINEES / ONE_BY_ONE
 
     credentials = len(standings[0].comparison.standings)

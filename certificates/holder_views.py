@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors
+from . import readiness, selectors
 from .badges import certificate_badge_jwt
 from .models import Certificate, Credential, CredentialGoal
 
@@ -26,14 +26,14 @@ def readiness_panel(request) -> str:
     and how the trainee stands against every credential. A fixed number of queries."""
     user = request.user
     goal = CredentialGoal.objects.filter(user=user).select_related("credential").first()
-    all_readiness = selectors.readiness_across_credentials(user=user)
+    all_readiness = readiness.readiness_across_credentials(user=user)
     chosen = None
     if goal is not None:
         chosen = next(
             (r for r in all_readiness if r.requirement_set.credential_id == goal.credential_id),
             None,
         )
-    comparison = selectors.readiness_comparison(all_readiness)
+    comparison = readiness.readiness_comparison(all_readiness)
     return render_to_string(
         "certificates/readiness_panel.html",
         {

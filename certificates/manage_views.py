@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from courses import selectors as course_selectors
 from courses.models import Enrolment
 
-from . import selectors, services
+from . import readiness, selectors, services
 from .models import Certificate, CertificateEvent, CertificateProgram
 
 
@@ -87,7 +87,7 @@ def approvals_waiting(trainer) -> list[tuple[CertificateProgram, Enrolment]]:
                 continue
             if program.course_id and program.course_id != enrolment.course_id:
                 continue
-            if selectors.program_eligibility(program=program, holder=enrolment.user).eligible:
+            if readiness.program_eligibility(program=program, holder=enrolment.user).eligible:
                 waiting.append((program, enrolment))
                 seen.add(key)
     return waiting

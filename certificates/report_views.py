@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from courses import selectors as course_selectors
 
-from . import selectors
+from . import readiness
 
 
 @login_required
@@ -24,7 +24,7 @@ def cohort_readiness(request, cohort_id):
         .order_by("legal_name", "pk")
         .distinct()
     )
-    standings = selectors.readiness_for_users(trainees)
+    standings = readiness.readiness_for_users(trainees)
     credentials = [s.credential for s in standings[0].comparison.standings] if standings else []
     met_counts = [
         sum(

@@ -11,15 +11,32 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources
 
 from assessments.models import Attestation, HoursEntry, Quiz
-from courses.models import Topic
+from courses.models import DeliveryMode, Topic
 
-from .models import Credential, Requirement, RequirementSet
+from .models import (
+    Credential,
+    Requirement,
+    RequirementSet,
+    requirement_errors,
+    requirement_set_errors,
+)
 
 REQUIREMENT_COLUMNS = (
-    "credential", "version", "effective_from", "effective_until", "kind", "label", "hours",
-    "topics", "activities", "attestation_kind", "period_years", "min_score", "quiz",
+    "credential", "version", "effective_from", "effective_until", "renewal_months",
+    "conditions_within_months", "stage", "kind", "label", "key", "parent", "hours",
+    "share_percent", "per_year", "topics", "modes", "window_months", "activities",
+    "attestation_kind", "amount", "min_age", "min_score", "quiz", "group", "track",
+    "satisfied_by",
 )  # fmt: skip
+# Columns of the set itself: every row of a set gives the same values.
+SET_COLUMNS = ("effective_from", "effective_until", "renewal_months", "conditions_within_months")
 REQUIRED_COLUMNS = ("credential", "version", "effective_from", "kind", "label")
+# Requirement fields a row sets as parsed.
+ROW_FIELDS = (
+    "stage", "kind", "label", "key", "parent_key", "hours", "share_percent", "per_year",
+    "modes", "window_months", "activities", "attestation_kind", "amount", "min_age",
+    "min_score", "quiz_id", "group", "track",
+)  # fmt: skip
 # The preview names each row by this column, which the resource fills in.
 KEY_COLUMN = "requirement"
 
@@ -44,6 +61,34 @@ def _plain_number(value: Decimal | None):
     if value is None:
         return ""
     return int(value) if value == value.to_integral_value() else value.normalize()
+
+
+def _blank_if_none(value):
+    return "" if value is None else value
+
+
+def _decimal(value, *, column: str, errors: dict) -> Decimal | None:
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or number <= 0:
+        errors[column] = [f"{column} must be a number above 0 (not “{text}”)."]
+        return None
+    return number
+
+
+def _yes(value, *, column: str, errors: dict) -> bool:
+    text = _text(value).lower()
+    if text in ("", "no", "false", "0"):
+        return False
+    if text in ("yes", "true", "1"):
+        return True
+    errors[column] = [f"{column} is yes or no (not “{text}”)."]
+    return False
 
 
 def _whole_number(value, *, column: str, errors: dict) -> int | None:
@@ -91,7 +136,20 @@ class RequirementResource(resources.ModelResource):
     topics = fields.Field(column_name="topics")
     activities = fields.Field(column_name="activities")
     attestation_kind = fields.Field(column_name="attestation_kind")
-    period_years = fields.Field(column_name="period_years")
+    renewal_months = fields.Field(column_name="renewal_months")
+    conditions_within_months = fields.Field(column_name="conditions_within_months")
+    stage = fields.Field(column_name="stage")
+    key = fields.Field(column_name="key")
+    parent = fields.Field(column_name="parent")
+    share_percent = fields.Field(column_name="share_percent")
+    per_year = fields.Field(column_name="per_year")
+    modes = fields.Field(column_name="modes")
+    window_months = fields.Field(column_name="window_months")
+    amount = fields.Field(column_name="amount")
+    min_age = fields.Field(column_name="min_age")
+    group = fields.Field(column_name="group")
+    track = fields.Field(column_name="track")
+    satisfied_by = fields.Field(column_name="satisfied_by")
     min_score = fields.Field(column_name="min_score")
     quiz = fields.Field(column_name="quiz")
 
@@ -112,7 +170,7 @@ class RequirementResource(resources.ModelResource):
     def get_queryset(self):
         return (
             Requirement.objects.select_related("requirement_set__credential", "quiz")
-            .prefetch_related("topics")
+            .prefetch_related("topics", "satisfied_by")
             .order_by(
                 "requirement_set__credential__code", "requirement_set__version", "sort_order", "pk"
             )
@@ -149,8 +207,47 @@ class RequirementResource(resources.ModelResource):
     def dehydrate_attestation_kind(self, requirement):
         return requirement.attestation_kind
 
-    def dehydrate_period_years(self, requirement):
-        return "" if requirement.period_years is None else requirement.period_years
+    def dehydrate_renewal_months(self, requirement):
+        return _blank_if_none(requirement.requirement_set.renewal_months)
+
+    def dehydrate_conditions_within_months(self, requirement):
+        return _blank_if_none(requirement.requirement_set.conditions_within_months)
+
+    def dehydrate_stage(self, requirement):
+        return requirement.stage
+
+    def dehydrate_key(self, requirement):
+        return requirement.key
+
+    def dehydrate_parent(self, requirement):
+        return requirement.parent_key
+
+    def dehydrate_share_percent(self, requirement):
+        return _blank_if_none(requirement.share_percent)
+
+    def dehydrate_per_year(self, requirement):
+        return "yes" if requirement.per_year else ""
+
+    def dehydrate_modes(self, requirement):
+        return ", ".join(requirement.modes)
+
+    def dehydrate_window_months(self, requirement):
+        return _blank_if_none(requirement.window_months)
+
+    def dehydrate_amount(self, requirement):
+        return _plain_number(requirement.amount)
+
+    def dehydrate_min_age(self, requirement):
+        return _blank_if_none(requirement.min_age)
+
+    def dehydrate_group(self, requirement):
+        return requirement.group
+
+    def dehydrate_track(self, requirement):
+        return requirement.track
+
+    def dehydrate_satisfied_by(self, requirement):
+        return ", ".join(sorted(credential.code for credential in requirement.satisfied_by.all()))
 
     def dehydrate_min_score(self, requirement):
         return "" if requirement.min_score is None else requirement.min_score
@@ -174,6 +271,8 @@ class RequirementResource(resources.ModelResource):
         )
         errors: dict[str, list[str]] = {}
         parsed = self._parse(row, errors)
+        if not errors:
+            errors.update(requirement_errors(self._requirement(parsed)))
         if not errors:
             self._claim_set(parsed, row_number, errors)
         if errors:
@@ -234,6 +333,22 @@ class RequirementResource(resources.ModelResource):
             ]
         elif kind == Requirement.Kind.ATTESTATION and not attestation_kind:
             errors["attestation_kind"] = ["An attestation requirement names its attestation_kind."]
+        stage = _text(row.get("stage")) or Requirement.Stage.AWARD
+        if stage not in Requirement.Stage.values:
+            errors["stage"] = [
+                f"“{stage}” is not a stage; use one of {', '.join(Requirement.Stage.values)}."
+            ]
+        modes = _list(row.get("modes"))
+        unknown_modes = [mode for mode in modes if mode not in DeliveryMode.values]
+        if unknown_modes:
+            errors["modes"] = [
+                f"Unknown delivery mode “{mode}”; use {', '.join(DeliveryMode.values)}."
+                for mode in unknown_modes
+            ]
+        codes = _list(row.get("satisfied_by"))
+        unknown_codes = [code for code in codes if code not in self.credentials]
+        if unknown_codes:
+            errors["satisfied_by"] = [f"No credential has the code “{c}”." for c in unknown_codes]
         quiz_id = _whole_number(row.get("quiz"), column="quiz", errors=errors)
         if quiz_id is not None and quiz_id not in self.quiz_ids:
             errors["quiz"] = [f"No quiz has the id {quiz_id}."]
@@ -250,24 +365,50 @@ class RequirementResource(resources.ModelResource):
             "topics": [self.topics[slug] for slug in slugs if slug in self.topics],
             "activities": activities,
             "attestation_kind": attestation_kind,
-            "period_years": _whole_number(
-                row.get("period_years"), column="period_years", errors=errors
+            "renewal_months": _whole_number(
+                row.get("renewal_months"), column="renewal_months", errors=errors
             ),
+            "conditions_within_months": _whole_number(
+                row.get("conditions_within_months"),
+                column="conditions_within_months",
+                errors=errors,
+            ),
+            "stage": stage,
+            "key": _text(row.get("key")),
+            "parent_key": _text(row.get("parent")),
+            "share_percent": _whole_number(
+                row.get("share_percent"), column="share_percent", errors=errors
+            ),
+            "per_year": _yes(row.get("per_year"), column="per_year", errors=errors),
+            "modes": modes,
+            "window_months": _whole_number(
+                row.get("window_months"), column="window_months", errors=errors
+            ),
+            "amount": _decimal(row.get("amount"), column="amount", errors=errors),
+            "min_age": _whole_number(row.get("min_age"), column="min_age", errors=errors),
+            "group": _text(row.get("group")),
+            "track": _text(row.get("track")),
+            "satisfied_by": [self.credentials[c] for c in codes if c in self.credentials],
             "min_score": _whole_number(row.get("min_score"), column="min_score", errors=errors),
             "quiz_id": quiz_id,
         }
+
+    @staticmethod
+    def _requirement(parsed: dict) -> Requirement:
+        """The requirement a row describes, unsaved, so the model's own rules judge it."""
+        return Requirement(**{name: parsed[name] for name in ROW_FIELDS})
 
     def _claim_set(self, parsed: dict, row_number, errors: dict) -> None:
         """The first row naming a set creates it, or empties an existing one so that the
         file's rows replace its requirements. Later rows must give the same dates."""
         key = (parsed["code"], parsed["version"])
-        dates = (parsed["effective_from"], parsed["effective_until"])
+        dates = tuple(parsed[name] for name in SET_COLUMNS)
         claimed = self.sets.get(key)
         if claimed is not None:
             if claimed["dates"] != dates:
                 errors["effective_from"] = [
-                    f"Row {claimed['row']} gives {key[0]} v{key[1]} other dates; every row of "
-                    "a set gives the same effective_from and effective_until."
+                    f"Row {claimed['row']} gives {key[0]} v{key[1]} other values; every row of "
+                    f"a set gives the same {', '.join(SET_COLUMNS)}."
                 ]
             return
         credential = self.credentials[parsed["code"]]
@@ -288,7 +429,8 @@ class RequirementResource(resources.ModelResource):
             self.set_changes[key] = (
                 f"replaces its {replaced} requirement{'s' if replaced != 1 else ''}"
             )
-        requirement_set.effective_from, requirement_set.effective_until = dates
+        for name, value in zip(SET_COLUMNS, dates, strict=True):
+            setattr(requirement_set, name, value)
         requirement_set.full_clean()
         requirement_set.save()
         Requirement.objects.filter(requirement_set=requirement_set).delete()
@@ -306,9 +448,26 @@ class RequirementResource(resources.ModelResource):
         instance.requirement_set = claimed["set"]
         instance.sort_order = claimed["count"]
         claimed["count"] += 1
-        for name in (
-            "kind", "label", "hours", "activities", "attestation_kind", "period_years",
-            "min_score", "quiz_id",
-        ):  # fmt: skip
+        for name in ROW_FIELDS:
             setattr(instance, name, parsed[name])
         instance.topics = parsed["topics"]
+        instance.satisfied_by = parsed["satisfied_by"]
+
+    def after_import(self, dataset, result, **kwargs):
+        """With every row in, each set is checked as a whole (nesting, sums, overlaps, groups,
+        tracks, deadlines): a set that contradicts itself saves nothing."""
+        super().after_import(dataset, result, **kwargs)
+        if result.has_errors() or result.has_validation_errors():
+            return
+        problems = []
+        for (code, version), claimed in self.sets.items():
+            requirement_set = claimed["set"]
+            requirements = list(
+                requirement_set.requirements.prefetch_related("topics", "satisfied_by")
+            )
+            problems += [
+                f"{code} v{version}: {message}"
+                for message in requirement_set_errors(requirement_set, requirements)
+            ]
+        if problems:
+            raise ValidationError(problems)

@@ -12,7 +12,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import selectors
+from . import readiness, selectors
 from .codes import code_display, code_new
 from .models import Certificate, CertificateEvent, CertificateProgram
 
@@ -26,7 +26,7 @@ class CertificateNotEligible(Exception):
 
 
 def certificate_snapshot(
-    *, certificate: Certificate, eligibility: selectors.Eligibility, site_url: str
+    *, certificate: Certificate, eligibility: readiness.Eligibility, site_url: str
 ) -> dict:
     """Everything the certificate prints, frozen as it was on the day of issue."""
     program = certificate.program
@@ -60,9 +60,9 @@ def certificate_snapshot(
             "version": str(requirement_set.version),
             "effective_from": requirement_set.effective_from.isoformat(),
         },
-        "hours_total": selectors.hours_text(eligibility.hours_total),
+        "hours_total": readiness.hours_text(eligibility.hours_total),
         "hours_by_domain": [
-            {"label": label, "hours": selectors.hours_text(hours)}
+            {"label": label, "hours": readiness.hours_text(hours)}
             for label, hours in eligibility.hours_by_domain
         ],
         "issued_on": timezone.localdate(certificate.issued_at).isoformat(),
@@ -79,7 +79,7 @@ def certificate_issue(
     cycle: int = 1,
     approved_by=None,
     site_url: str,
-    evidence: selectors.Evidence | None = None,
+    evidence: readiness.Evidence | None = None,
 ) -> Certificate:
     """Issue the program's certificate for a cycle, or return the one already issued.
 
@@ -101,7 +101,7 @@ def certificate_issue(
         raise CertificateNotEligible(
             ["Add your legal name to your profile: certificates print it."]
         )
-    eligibility = selectors.program_eligibility(
+    eligibility = readiness.program_eligibility(
         program=program, holder=holder, cycle=cycle, evidence=evidence
     )
     if not eligibility.eligible:
@@ -194,7 +194,7 @@ def certificates_issue_batch(
     holders = get_user_model().objects.in_bulk(holder_ids)
     evidence = {}
     if program.attests == CertificateProgram.Attests.CREDENTIAL_TRAINING and cycle == 1:
-        evidence = selectors.evidence_for_users(list(holders))
+        evidence = readiness.evidence_for_users(list(holders))
     certificates, unavailable = [], None
     for holder_id in holder_ids:
         if holder_id not in holders:
@@ -240,7 +240,7 @@ def certificates_program_sweep(*, program: CertificateProgram) -> list[int]:
     for their next lesson. Returns their ids."""
     if not (program.active and program.issuing == CertificateProgram.Issuing.AUTOMATIC):
         return []
-    holder_ids = selectors.program_qualifiers(program)
+    holder_ids = readiness.program_qualifiers(program)
     certificates_issue_enqueue_many(program=program, holder_ids=holder_ids)
     return holder_ids
 
@@ -270,7 +270,7 @@ def certificates_due_enqueue(*, holder) -> list[CertificateProgram]:
         ):
             continue
         cycle = certificate.cycle + 1
-        if selectors.program_eligibility(program=program, holder=holder, cycle=cycle).eligible:
+        if readiness.program_eligibility(program=program, holder=holder, cycle=cycle).eligible:
             certificate_issue_enqueue(program=program, holder=holder, cycle=cycle)
             due.append(program)
     for program in CertificateProgram.objects.filter(
@@ -278,7 +278,7 @@ def certificates_due_enqueue(*, holder) -> list[CertificateProgram]:
     ).select_related("credential", "course"):
         if program.pk in held:
             continue
-        if selectors.program_eligibility(program=program, holder=holder).eligible:
+        if readiness.program_eligibility(program=program, holder=holder).eligible:
             certificate_issue_enqueue(program=program, holder=holder)
             due.append(program)
     return due

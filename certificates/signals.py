@@ -71,7 +71,7 @@ def requirements_saved(sender, **kwargs):
     """A credential, set or requirement changed: every process reads them again. Now, for this
     process inside its transaction; after commit, for the others (which may have read the old
     rows again in between)."""
-    from .selectors import requirements_changed
+    from .readiness.sets import requirements_changed
 
     requirements_changed()
     transaction.on_commit(requirements_changed)

@@ -18,6 +18,15 @@ from wagtail.search import index
 from .blocks import LessonBodyBlock
 
 
+class DeliveryMode(models.TextChoices):
+    """How training was delivered. Boards count live and face-to-face hours apart from
+    self-paced online study (Ohio: 40 of 56 hours live; NAADAC: half face to face)."""
+
+    SELF_PACED = "self_paced", "Self-paced online"
+    LIVE_ONLINE = "live_online", "Live online"
+    FACE_TO_FACE = "face_to_face", "Face to face"
+
+
 class Topic(models.Model):
     """One term of the shared vocabulary: lessons, live sessions and hour entries credit topics,
     and requirement sets say which topics count towards each of their domains."""
@@ -398,6 +407,10 @@ class LiveSession(ClusterableModel):
         return f"{self.title} ({self.starts_at:%Y-%m-%d})"
 
     @property
+    def delivery_mode(self) -> str:
+        return DELIVERY_MODE_OF_SESSION[self.mode]
+
+    @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
@@ -407,6 +420,12 @@ class LiveSession(ClusterableModel):
             raise ValidationError({"ends_at": "A session must end after it starts."})
         if self.cohort_id and self.course_id and self.cohort.course_id != self.course_id:
             raise ValidationError({"cohort": "This cohort takes a different course."})
+
+
+DELIVERY_MODE_OF_SESSION = {
+    LiveSession.Mode.IN_PERSON: DeliveryMode.FACE_TO_FACE,
+    LiveSession.Mode.VIRTUAL: DeliveryMode.LIVE_ONLINE,
+}
 
 
 class LiveSessionTopicCredit(models.Model):

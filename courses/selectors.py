@@ -3,16 +3,20 @@ a lesson or a trainee's history."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.db.models.functions import Substr
+from django.utils import timezone
 from wagtail.models import Page
 
 from .models import (
+    DELIVERY_MODE_OF_SESSION,
     Attendance,
     Cohort,
     CoursePage,
+    DeliveryMode,
     Enrolment,
     LessonPage,
     LessonProgress,
@@ -139,12 +143,23 @@ def user_may_record_attendance(*, user, session: LiveSession) -> bool:
     ).exists()
 
 
-def credited_minutes_by_topic_for_users(
+@dataclass(frozen=True, slots=True)
+class TrainingCredit:
+    """Minutes credited to one topic by one completed lesson or attended live session."""
+
+    topic_id: int
+    minutes: Decimal
+    on: date
+    mode: str
+
+
+def training_credits_for_users(
     user_ids, *, since=None, until=None
-) -> dict[int, dict[int, Decimal]]:
-    """Minutes credited to each topic id, by user id: the full credit of every completed
-    lesson, and each live session's credit in proportion to the share of it attended. With
-    `since` and `until` (datetimes), only what was completed or attended in that window.
+) -> dict[int, list[TrainingCredit]]:
+    """What each user's training credits, by user id: the full credit of every completed
+    lesson (self-paced, on the day it was completed), and each live session's credit in
+    proportion to the share of it attended (in the session's mode, on the day it started).
+    With `since` and `until` (datetimes), only what was completed or attended in that window.
     Four queries, whatever the number of users."""
     completed = LessonProgress.objects.filter(
         enrolment__user_id__in=user_ids, completed_at__isnull=False
@@ -156,19 +171,26 @@ def credited_minutes_by_topic_for_users(
     if until is not None:
         completed = completed.filter(completed_at__lt=until)
         attended = attended.filter(session__starts_at__lt=until)
-    lessons_by_user = list(completed.values_list("enrolment__user_id", "lesson_id"))
+    lessons_by_user = list(completed.values_list("enrolment__user_id", "lesson_id", "completed_at"))
     credits_by_lesson: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for lesson_id, topic_id, minutes in LessonTopicCredit.objects.filter(
-        lesson_id__in={lesson_id for _, lesson_id in lessons_by_user}
+        lesson_id__in={lesson_id for _, lesson_id, _ in lessons_by_user}
     ).values_list("lesson_id", "topic_id", "minutes"):
         credits_by_lesson[lesson_id].append((topic_id, minutes))
-    totals: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for user_id, lesson_id in lessons_by_user:
+    credits: dict[int, list[TrainingCredit]] = defaultdict(list)
+    self_paced = DeliveryMode.SELF_PACED.value
+    for user_id, lesson_id, completed_at in lessons_by_user:
+        day = timezone.localdate(completed_at)
         for topic_id, minutes in credits_by_lesson[lesson_id]:
-            totals[user_id][topic_id] += Decimal(minutes)
+            credits[user_id].append(TrainingCredit(topic_id, Decimal(minutes), day, self_paced))
     attendance = list(
         attended.values_list(
-            "user_id", "session_id", "minutes_attended", "session__starts_at", "session__ends_at"
+            "user_id",
+            "session_id",
+            "minutes_attended",
+            "session__starts_at",
+            "session__ends_at",
+            "session__mode",
         )
     )
     credits_by_session: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -176,12 +198,28 @@ def credited_minutes_by_topic_for_users(
         session_id__in={row[1] for row in attendance}
     ).values_list("session_id", "topic_id", "minutes"):
         credits_by_session[session_id].append((topic_id, minutes))
-    for user_id, session_id, minutes_attended, starts_at, ends_at in attendance:
+    for user_id, session_id, minutes_attended, starts_at, ends_at, mode in attendance:
         duration = Decimal((ends_at - starts_at).total_seconds() / 60)
         share = min(Decimal(minutes_attended) / duration, Decimal(1))
+        day, delivery = timezone.localdate(starts_at), DELIVERY_MODE_OF_SESSION[mode].value
         for topic_id, minutes in credits_by_session[session_id]:
-            totals[user_id][topic_id] += (Decimal(minutes) * share).quantize(Decimal("0.1"))
-    return {user_id: dict(by_topic) for user_id, by_topic in totals.items()}
+            credited = (Decimal(minutes) * share).quantize(Decimal("0.1"))
+            credits[user_id].append(TrainingCredit(topic_id, credited, day, delivery))
+    return dict(credits)
+
+
+def credited_minutes_by_topic_for_users(
+    user_ids, *, since=None, until=None
+) -> dict[int, dict[int, Decimal]]:
+    """Minutes credited to each topic id, by user id (see training_credits_for_users).
+    Four queries, whatever the number of users."""
+    totals: dict[int, dict[int, Decimal]] = {}
+    for user_id, credits in training_credits_for_users(user_ids, since=since, until=until).items():
+        by_topic: dict[int, Decimal] = defaultdict(Decimal)
+        for credit in credits:
+            by_topic[credit.topic_id] += credit.minutes
+        totals[user_id] = dict(by_topic)
+    return totals
 
 
 def credited_minutes_by_topic(*, user, since=None, until=None) -> dict[Topic, Decimal]:

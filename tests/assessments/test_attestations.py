@@ -102,3 +102,40 @@ def test_trainees_cannot_review_evidence(client, trainee):
     )
     assert response.status_code == 403
     assert Attestation.objects.get().status == "pending"
+
+
+def test_proof_of_age_needs_the_date_of_birth_and_nothing_is_kept_without_it(client, trainee):
+    refused = upload(client, kind="proof_of_age")
+
+    assert refused.status_code == 400
+    assert "Give the date this evidence shows." in refused.content.decode()
+    assert not Attestation.objects.exists()
+
+    client.post(
+        reverse("assessments:my_evidence"),
+        {
+            "kind": "proof_of_age",
+            "dated": "1990-05-17",
+            "evidence": SimpleUploadedFile("licence.pdf", PDF),
+        },
+    )
+    (kept,) = Attestation.objects.all()
+    assert kept.dated.isoformat() == "1990-05-17"
+
+
+def test_experience_needs_its_months_and_a_date_that_is_not_in_the_future(client, trainee):
+    def experience(**values):
+        return client.post(
+            reverse("assessments:my_evidence"),
+            {
+                "kind": "work_experience",
+                "evidence": SimpleUploadedFile("letter.pdf", PDF),
+                **values,
+            },
+        ).content.decode()
+
+    assert "Give the number of months." in experience(dated="2026-06-30")
+    assert "That date is in the future." in experience(dated="2999-01-01", amount="12")
+    assert not Attestation.objects.exists()
+    experience(dated="2026-06-30", amount="12")
+    assert Attestation.objects.get().amount == 12

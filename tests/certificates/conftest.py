@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from assessments import hours
 from assessments.models import Attestation, HoursEntry
-from certificates import selectors
+from certificates import readiness
 from certificates.models import CertificateProgram
 from certificates.requirements_load import credentials_load
 from courses.models import Enrolment, LessonProgress
@@ -20,7 +20,7 @@ FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "credentials.toml"
 def credentials(db):
     """The published requirement sets, by credential code."""
     credentials_load(FIXTURE)
-    return {s.credential.code: s for s in selectors.requirement_sets_current()}
+    return {s.credential.code: s for s in readiness.requirement_sets_current()}
 
 
 @pytest.fixture
@@ -45,12 +45,17 @@ def training(home_page):
     return complete
 
 
-def verify(trainee, *kinds):
+def verify(trainee, *kinds, **facts):
+    """Verified attestations of these kinds; `facts` gives their date, amount or code."""
     for kind in kinds:
         Attestation.objects.create(
             trainee=trainee, kind=kind, evidence="evidence/x.pdf", original_name="x.pdf",
-            status=Attestation.Status.VERIFIED,
+            status=Attestation.Status.VERIFIED, **facts,
         )  # fmt: skip
+
+
+def verify_adult(trainee, born=date(1990, 5, 17)):
+    verify(trainee, "proof_of_age", dated=born)
 
 
 def approved_hours(trainee, minutes_by_activity):

@@ -10,7 +10,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from certificates import selectors, services, tasks
+from certificates import readiness, services, tasks
 from certificates.codes import code_normalise
 from certificates.models import Certificate, CertificateEvent, CertificateProgram
 from courses.models import Enrolment, LessonProgress
@@ -37,7 +37,7 @@ def test_a_trainee_who_meets_the_training_hours_gets_a_certificate_with_a_frozen
     assert printed["legal_name"] == "Nguyễn Thị Minh Khai"
     assert printed["hours_total"] == "75"
     assert printed["requirement_set"]["credential"] == "PA-CPS"
-    assert printed["requirement_set"]["version"] == "1"
+    assert printed["requirement_set"]["version"] == "2"
     assert printed["expires_on"] == (certificate.expires_on.isoformat())
     assert printed["verify_url"] == f"{SITE}/v/{certificate.code}/"
     assert certificate.requirement_set == credentials["PA-CPS"]
@@ -377,7 +377,7 @@ def test_closed_accounts_are_not_swept_nor_issued(
 ):
     closed = pa_ready(is_active=False)
 
-    assert selectors.program_qualifiers(pa_program) == []
+    assert readiness.program_qualifiers(pa_program) == []
     with pytest.raises(services.CertificateNotEligible, match="closed"):
         issue(pa_program, closed)
     assert not Certificate.objects.exists()
@@ -472,7 +472,7 @@ def test_a_batch_reads_its_holders_evidence_once(pa_program, pa_ready):
         )
 
     alone = queries(lambda: issue(pa_program, trainees[1]))
-    evidence = queries(lambda: selectors.evidence_for_users([trainees[1].pk]))
+    evidence = queries(lambda: readiness.evidence_for_users([trainees[1].pk]))
     one, three = queries(batch(trainees[2:3])), queries(batch(trainees[3:6]))
 
     # Each further holder in a batch costs only the writes of their certificate.

@@ -1,14 +1,16 @@
 """Readiness: evidence measured against IC&RC, Pennsylvania CPS and California requirements."""
 
+from datetime import date
+
 import pytest
 
 from assessments.models import Attestation
-from certificates import selectors
+from certificates import readiness as selectors
 from certificates.models import Credential, RequirementSet
 from certificates.requirements_load import credentials_load
 from tests.people.factories import UserFactory
 
-from .conftest import FIXTURE, approved_hours, verify
+from .conftest import FIXTURE, approved_hours, verify, verify_adult
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +25,7 @@ def test_the_fixture_keeps_sources_and_never_invents_unknown_numbers(credentials
 
     assert pa.sources[0] == "https://www.pacertboard.org/cps"
     assert "supervised experience hours" in pa.unknown
-    kinds = {requirement.kind for requirement in credentials["PA-CPS"].requirements.all()}
+    kinds = {r.kind for r in credentials["PA-CPS"].requirement_list if r.stage == "award"}
     assert "supervised_work" not in kinds
     assert "training_domain" not in kinds
 
@@ -81,6 +83,8 @@ def test_pennsylvania_cps_needs_75_hours_and_three_attestations(credentials, tra
     trainee = UserFactory(role="Trainee")
     training(trainee, {"peer-support-foundations": 74 * 60})
     verify(trainee, "external_exam", "lived_experience", "diploma")
+    verify_adult(trainee)
+    verify(trainee, "work_experience", dated=date(2026, 6, 30), amount=12)
 
     short = results(trainee, credentials["PA-CPS"])
     assert not short.met
@@ -96,6 +100,7 @@ def test_california_needs_the_code_of_ethics_agreement(credentials, training):
     trainee = UserFactory(role="Trainee")
     training(trainee, {"recovery-wellness": 80 * 60})
     verify(trainee, "external_exam", "lived_experience", "diploma")
+    verify_adult(trainee)
 
     readiness = results(trainee, credentials["CA-MCPSS"])
     assert readiness.training_met

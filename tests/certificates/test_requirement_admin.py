@@ -66,6 +66,7 @@ def requirement_set(owner: Credential, version=1, **dates) -> RequirementSet:
         version=version,
         effective_from=dates.get("effective_from", date(2026, 1, 1)),
         effective_until=dates.get("effective_until"),
+        renewal_months=24,
     )
     topics = {topic.slug: topic for topic in Topic.objects.all()}
     rows = [
@@ -84,10 +85,10 @@ def requirement_set(owner: Credential, version=1, **dates) -> RequirementSet:
         },
         {"kind": "attestation", "label": "Exam passed", "attestation_kind": "external_exam"},
         {
-            "kind": "continuing_education",
+            "stage": "renewal",
+            "kind": "training_total",
             "label": "Continuing education per renewal",
             "hours": Decimal(36),
-            "period_years": 2,
         },
     ]
     for order, row in enumerate(rows):
@@ -107,6 +108,7 @@ def snapshot():
             s.version,
             s.effective_from,
             s.effective_until,
+            s.renewal_months,
             tuple(
                 (
                     r.kind,
@@ -115,7 +117,8 @@ def snapshot():
                     tuple(sorted(t.slug for t in r.topics.all())),
                     tuple(r.activities),
                     r.attestation_kind,
-                    r.period_years,
+                    r.stage,
+                    r.window_months,
                     r.min_score,
                     r.quiz_id,
                 )
@@ -136,7 +139,13 @@ def as_csv(*rows: dict) -> str:
 
 
 def row(**values) -> dict:
-    return {"credential": "PA-CPS", "version": "2", "effective_from": "2027-01-01", **values}
+    return {
+        "credential": "PA-CPS",
+        "version": "2",
+        "effective_from": "2027-01-01",
+        "renewal_months": "24",
+        **values,
+    }
 
 
 def total_row(hours: str, **values) -> dict:
@@ -272,15 +281,28 @@ def test_the_export_has_one_row_per_requirement_in_the_documented_columns(client
         "version": "1",
         "effective_from": "2026-01-01",
         "effective_until": "",
+        "renewal_months": "24",
+        "conditions_within_months": "",
+        "stage": "award",
         "kind": "training_domain",
         "label": "Ethical responsibility",
+        "key": "",
+        "parent": "",
         "hours": "19.5",
+        "share_percent": "",
+        "per_year": "",
         "topics": "boundaries, ethics",
+        "modes": "",
+        "window_months": "",
         "activities": "",
         "attestation_kind": "",
-        "period_years": "",
+        "amount": "",
+        "min_age": "",
         "min_score": "",
         "quiz": "",
+        "group": "",
+        "track": "",
+        "satisfied_by": "",
     }
     assert rows[0]["hours"] == "75"
     assert rows[2]["activities"] == "one_to_one, group"
@@ -334,10 +356,10 @@ def test_an_import_creates_a_new_version_with_its_requirements_in_order(client, 
             row(kind="supervision_received", label="Supervision", hours="25"),
             row(kind="attestation", label="Diploma", attestation_kind="diploma"),
             row(
-                kind="continuing_education_topic",
+                stage="renewal",
+                kind="training_domain",
                 label="Ethics per renewal",
                 hours="3",
-                period_years="2",
                 topics="ethics",
             ),
         ),
@@ -352,8 +374,10 @@ def test_an_import_creates_a_new_version_with_its_requirements_in_order(client, 
         ("training_domain", "Ethics", Decimal(6)),
         ("supervision_received", "Supervision", Decimal(25)),
         ("attestation", "Diploma", None),
-        ("continuing_education_topic", "Ethics per renewal", Decimal(3)),
+        ("training_domain", "Ethics per renewal", Decimal(3)),
     ]
+    assert new.requirements.get(label="Ethics per renewal").stage == "renewal"
+    assert new.renewal_months == 24
     ethics = new.requirements.get(label="Ethics")
     assert sorted(ethics.topics.values_list("slug", flat=True)) == ["boundaries", "ethics"]
     assert [s for s in snapshot() if s[1] == 1] == version_one
@@ -428,7 +452,7 @@ def test_rows_of_one_set_must_agree_on_its_dates(client, administrator):
     )
 
     assert response.status_code == 400
-    assert "Row 2 (PA-CPS v2 Total again): Row 1 gives PA-CPS v2 other dates" in response.text
+    assert "Row 2 (PA-CPS v2 Total again): Row 1 gives PA-CPS v2 other values" in response.text
     assert not RequirementSet.objects.exists()
 
 

@@ -41,7 +41,7 @@ def test_an_active_certificate_shows_every_printed_field(client, certificate):
     for value in (
         printed["legal_name"], printed["title"], printed["serial"], printed["code"],
         printed["issued_on"], printed["expires_on"], printed["hours_total"],
-        "Certified Peer Specialist (CPS)", "requirements version 1", "2026-01-01",
+        "Certified Peer Specialist (CPS)", "requirements version 2", "2026-12-01",
     ):  # fmt: skip
         assert value in text
     assert "amira@example.org" not in text
