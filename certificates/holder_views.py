@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
-from . import readiness, selectors
+from . import approvals, readiness, selectors
 from .badges import certificate_badge_jwt
 from .models import Certificate, Credential, CredentialGoal
 
@@ -22,8 +22,9 @@ class GoalForm(forms.Form):
 
 
 def readiness_panel(request) -> str:
-    """The dashboard's certification panel: the chosen credential requirement by requirement,
-    and how the trainee stands against every credential. A fixed number of queries."""
+    """The dashboard's certification panel: certificates waiting for someone's approval and
+    whose, the chosen credential requirement by requirement, and how the trainee stands
+    against every credential. A fixed number of queries."""
     user = request.user
     goal = CredentialGoal.objects.filter(user=user).select_related("credential").first()
     all_readiness = readiness.readiness_across_credentials(user=user)
@@ -34,10 +35,15 @@ def readiness_panel(request) -> str:
             None,
         )
     comparison = readiness.readiness_comparison(all_readiness)
+    # Every Readiness holds the one Evidence read for the trainee: it is not read again.
+    awaited = approvals.approvals_awaited(
+        trainee=user, evidence=all_readiness[0].evidence if all_readiness else None
+    )
     return render_to_string(
         "certificates/readiness_panel.html",
         {
             "goal": goal,
+            "awaited": awaited,
             "chosen": chosen,
             "comparison": comparison,
             "form": GoalForm(initial={"credential": goal.credential_id if goal else None}),

@@ -1,17 +1,18 @@
-"""Administrators change a certificate's status; trainers approve certificates that wait for them."""
+"""Administrators change a certificate's status; trainers, lead trainers and administrators approve
+certificates that wait for them (certificates.approvals says who sees whom)."""
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses import selectors as course_selectors
-from courses.models import Enrolment
 
-from . import readiness, selectors, services
-from .models import Certificate, CertificateEvent, CertificateProgram
+from . import approvals, selectors, services
+from .models import Certificate, CertificateEvent
 
 
 class StatusForm(forms.Form):
@@ -63,44 +64,15 @@ def certificate_manage(request, certificate_id):
     )
 
 
-def approvals_waiting(trainer) -> list[tuple[CertificateProgram, Enrolment]]:
-    """Trainees in the trainer's cohorts who qualify for a certificate awarded on approval."""
-    cohorts = course_selectors.cohorts_for_trainer(user=trainer)
-    programs = list(
-        CertificateProgram.objects.filter(
-            active=True, issuing=CertificateProgram.Issuing.APPROVAL
-        ).select_related("course", "credential")
-    )
-    if not programs:
-        return []
-    enrolments = Enrolment.objects.filter(cohort__in=cohorts).select_related("user", "course")
-    held = set(
-        Certificate.objects.filter(
-            program__in=programs, cycle=1, holder__in=enrolments.values("user")
-        ).values_list("program_id", "holder_id")
-    )
-    waiting, seen = [], set()
-    for enrolment in enrolments:
-        for program in programs:
-            key = (program.pk, enrolment.user_id)
-            if key in held or key in seen:
-                continue
-            if program.course_id and program.course_id != enrolment.course_id:
-                continue
-            if readiness.program_eligibility(program=program, holder=enrolment.user).eligible:
-                waiting.append((program, enrolment))
-                seen.add(key)
-    return waiting
-
-
 @login_required
 @permission_required("courses.view_cohort", raise_exception=True)
-def approvals(request):
+def approvals_list(request):
     return render(
         request,
         "certificates/approvals.html",
         {
-            "waiting": approvals_waiting(request.user),
+            "waiting": approvals.approvals_waiting_for(approver=request.user),
+            "approves_everyone": request.user.has_perm(approvals.APPROVES_EVERYONE),
             "cohorts": course_selectors.cohorts_for_trainer(user=request.user),
         },
     )
@@ -110,21 +82,18 @@ def approvals(request):
 @permission_required("courses.view_cohort", raise_exception=True)
 @require_POST
 def approve(request, program_id, user_id):
-    match = next(
-        (
-            (program, enrolment)
-            for program, enrolment in approvals_waiting(request.user)
-            if program.pk == program_id and enrolment.user_id == user_id
-        ),
-        None,
+    """Approve a certificate for a trainee on the approver's list (certificates.approvals);
+    anyone else, or no one, is refused alike."""
+    trainee = get_user_model().objects.filter(pk=user_id).first()
+    waiting = (
+        approvals.approvals_waiting_for(approver=request.user, trainee=trainee) if trainee else []
     )
+    match = next((approval for approval in waiting if approval.program.pk == program_id), None)
     if match is None:
         raise PermissionDenied("That trainee is not waiting for your approval.")
-    program, enrolment = match
-    services.certificate_issue_enqueue(
-        program=program, holder=enrolment.user, approved_by=request.user
-    )
+    program = match.program
+    services.certificate_issue_enqueue(program=program, holder=trainee, approved_by=request.user)
     messages.success(
-        request, f"Approved: {enrolment.user.legal_name} will receive {program.title} shortly."
+        request, f"Approved: {trainee.legal_name} will receive {program.title} shortly."
     )
     return redirect("certificates:approvals")

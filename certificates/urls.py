@@ -23,7 +23,7 @@ urlpatterns = [
     path("<int:certificate_id>/pdf/", holder_views.certificate_pdf_download, name="pdf"),
     path("<int:certificate_id>/badge/", holder_views.certificate_badge_download, name="badge"),
     path("<int:certificate_id>/manage/", manage_views.certificate_manage, name="manage"),
-    path("approvals/", manage_views.approvals, name="approvals"),
+    path("approvals/", manage_views.approvals_list, name="approvals"),
     path("approvals/<int:program_id>/<int:user_id>/", manage_views.approve, name="approve"),
     path(
         "cohorts/<int:cohort_id>/readiness/",

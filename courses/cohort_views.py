@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 
 from . import selectors
-from .resources import ROSTER_COLUMNS, CohortProgressResource, RosterResource
+from .resources import ROSTER_COLUMNS, CohortProgressResource, RosterResource, RosterRowOutcome
 from .spreadsheets import spreadsheet_import
 
 ROSTER_SESSION_KEY = "courses_roster_upload"
@@ -58,6 +58,21 @@ def cohort_export(request, cohort_id, file_format):
     return response
 
 
+def _roster_confirmed(outcomes, *, cohort) -> str:
+    """What a confirmed roster did, in the words its preview used."""
+    enrolled = outcomes[RosterRowOutcome.CREATED] + outcomes[RosterRowOutcome.ENROLLED]
+    parts = [f"Enrolled {enrolled} trainees in {cohort.name}"]
+    if outcomes[RosterRowOutcome.JOINED]:
+        parts.append(
+            f"{outcomes[RosterRowOutcome.JOINED]} already enrolled in the course joined it"
+        )
+    if outcomes[RosterRowOutcome.MOVED]:
+        parts.append(f"{outcomes[RosterRowOutcome.MOVED]} moved from another cohort")
+    if outcomes[RosterRowOutcome.UNCHANGED]:
+        parts.append(f"{outcomes[RosterRowOutcome.UNCHANGED]} already in it stayed as is")
+    return "; ".join(parts) + "."
+
+
 @login_required
 def cohort_import(request, cohort_id):
     """Upload a roster, see a dry run with every row's outcome or error, then confirm. Nothing
@@ -74,16 +89,12 @@ def cohort_import(request, cohort_id):
         columns=ROSTER_COLUMNS,
         make_resource=lambda: RosterResource(cohort=cohort, enrolled_by=request.user),
         key_column="email",
+        describe_row=RosterResource.row_outcome,
     )
     for error in outcome.errors:
         messages.error(request, error)
     if outcome.confirmed:
-        totals = outcome.result.totals
-        messages.success(
-            request,
-            f"Enrolled {totals.get('new', 0)} trainees in {cohort.name}; "
-            f"{totals.get('update', 0)} were already enrolled.",
-        )
+        messages.success(request, _roster_confirmed(outcome.resource.outcomes, cohort=cohort))
         return redirect("courses:cohort_detail", cohort_id=cohort.pk)
     context.update(failed=outcome.failed, preview=outcome.preview)
     return render(

@@ -1,5 +1,8 @@
 """Spreadsheets in and out of cohorts, through django-import-export."""
 
+from collections import Counter
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
@@ -15,10 +18,26 @@ ROSTER_COLUMNS = ("email", "legal_name", "preferred_name")
 NOT_FROM_THE_ROW = [f.name for f in User._meta.concrete_fields if f.name not in ROSTER_COLUMNS]
 
 
+@dataclass(frozen=True)
+class RosterRowOutcome:
+    """What importing a row does to its person: the preview shows `text`, and confirming does
+    exactly that."""
+
+    CREATED = "created"  # a new trainee account, enrolled in the cohort
+    ENROLLED = "enrolled"  # an existing account, enrolled in the course and the cohort
+    JOINED = "joined"  # already enrolled in the course outside any cohort: joins this one
+    MOVED = "moved"  # already enrolled in the course in another cohort: moves to this one
+    UNCHANGED = "unchanged"  # already in this cohort
+
+    kind: str
+    text: str
+
+
 class RosterResource(resources.ModelResource):
     """Enrols each row's person in a cohort. A row names an existing account by email, or gives
     a legal name too so that a trainee account is created. Re-importing a roster changes
-    nothing for people already enrolled.
+    nothing for people already in the cohort; people enrolled in the course outside the cohort
+    (on their own, or in another of its cohorts) join it. Each row's RosterRowOutcome says which.
 
     Every row is checked in memory against accounts and enrolments read once before the
     import; new accounts and enrolments are written in bulk, all or nothing."""
@@ -43,6 +62,7 @@ class RosterResource(resources.ModelResource):
         self.enrolled_by = enrolled_by
         self._rows_by_email: dict[str, int] = {}
         self._new_users: dict[int, User] = {}
+        self.outcomes: Counter[str] = Counter()
 
     def before_import(self, dataset, **kwargs):
         emails = (
@@ -60,7 +80,7 @@ class RosterResource(resources.ModelResource):
             enrolment.user_id: enrolment
             for enrolment in Enrolment.objects.filter(
                 course_id=self.cohort.course_id, user__in=list(self._users.values())
-            )
+            ).select_related("cohort")
         }
 
     def before_import_row(self, row, row_number=None, **kwargs):
@@ -101,6 +121,40 @@ class RosterResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
         row["_user"] = user
+        row["_outcome"] = self._outcome(user)
+        self.outcomes[row["_outcome"].kind] += 1
+
+    def _outcome(self, user: User) -> RosterRowOutcome:
+        if user.pk is None:
+            return RosterRowOutcome(
+                RosterRowOutcome.CREATED,
+                "No account yet: a trainee account will be created and enrolled in this cohort",
+            )
+        enrolment = self._enrolments.get(user.pk)
+        if enrolment is None:
+            return RosterRowOutcome(
+                RosterRowOutcome.ENROLLED, "Has an account: will be enrolled in this cohort"
+            )
+        if enrolment.cohort_id == self.cohort.pk:
+            return RosterRowOutcome(
+                RosterRowOutcome.UNCHANGED, "Already in this cohort: stays as is"
+            )
+        if enrolment.cohort_id is None:
+            return RosterRowOutcome(
+                RosterRowOutcome.JOINED, "Already enrolled in the course: joins this cohort"
+            )
+        return RosterRowOutcome(
+            RosterRowOutcome.MOVED,
+            f"Already in the cohort “{enrolment.cohort.name}”: moves to this cohort",
+        )
+
+    @staticmethod
+    def row_outcome(values: dict) -> str:
+        """The preview's words for a valid row (see spreadsheet_import's describe_row)."""
+        return values["_outcome"].text
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        return row["_outcome"].kind == RosterRowOutcome.UNCHANGED
 
     def get_or_init_instance(self, instance_loader, row):
         user = row["_user"]

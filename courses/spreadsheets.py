@@ -50,9 +50,10 @@ def spreadsheet_dataset(
     return dataset
 
 
-def import_result_rows(result, *, key_column: str) -> list[dict]:
+def import_result_rows(result, *, key_column: str, describe_row=None) -> list[dict]:
     """django-import-export's result as rows for a preview: each row's number, outcome, the
-    value of key_column, and its error messages."""
+    value of key_column, and its error messages. `describe_row`, given a valid row's values,
+    says in words what importing it does (the row's "description")."""
     rows = []
     for number, row in enumerate(result.rows, start=1):
         messages = []
@@ -67,6 +68,9 @@ def import_result_rows(result, *, key_column: str) -> list[dict]:
                 "type": row.import_type,
                 "key": values.get(key_column, ""),
                 "messages": messages,
+                "description": describe_row(values)
+                if describe_row is not None and row.is_valid()
+                else "",
             }
         )
     return rows
@@ -93,6 +97,7 @@ def spreadsheet_import(
     columns: tuple[str, ...],
     make_resource,
     key_column: str,
+    describe_row=None,
     max_bytes: int = MAX_BYTES,
 ) -> ImportOutcome:
     """The import flow every spreadsheet upload shares. A new upload is a dry run (a
@@ -132,7 +137,7 @@ def spreadsheet_import(
         }
     return ImportOutcome(
         failed=failed,
-        preview=import_result_rows(result, key_column=key_column),
+        preview=import_result_rows(result, key_column=key_column, describe_row=describe_row),
         errors=errors,
         result=result,
         resource=resource,

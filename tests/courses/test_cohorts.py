@@ -1,6 +1,7 @@
 """Trainers see and export their own cohorts' progress, and enrol trainees from a roster."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -97,7 +98,7 @@ def test_a_valid_roster_is_previewed_then_enrolled_on_confirmation(client, cohor
     preview = client.post(url, {"roster": roster(file)})
 
     assert preview.status_code == 200
-    assert "Will be enrolled" in preview.text
+    assert "Has an account: will be enrolled in this cohort" in preview.text
     assert not Enrolment.objects.exists()
     assert not User.objects.filter(email="new.person@example.org").exists()
 
@@ -202,3 +203,74 @@ def test_the_cohort_page_runs_the_same_queries_for_few_or_many_trainees(
         )
     with django_assert_max_num_queries(len(one)):
         client.get(url)
+
+
+def preview_outcomes(html: str) -> dict[str, str]:
+    """Each previewed row's outcome, by the email it names."""
+    return {
+        email: " ".join(outcome.split())
+        for email, outcome in re.findall(
+            r"<td>\d+</td>\s*<td>([^<]*)</td>\s*<td>(.*?)</td>", html, flags=re.S
+        )
+    }
+
+
+def test_the_roster_preview_says_what_confirming_does_to_each_person(client, cohort, trainer):
+    course = cohort.course
+    other = Cohort.objects.create(name="Fall 2026", course=course)
+    staying = UserFactory(role="Trainee", email="staying@example.org")
+    services.enrolment_create(user=staying, course=course, cohort=cohort, enrolled_by=trainer)
+    moving = UserFactory(role="Trainee", email="moving@example.org")
+    services.enrolment_create(user=moving, course=course, cohort=other, enrolled_by=trainer)
+    joining = UserFactory(role="Trainee", email="joining@example.org")
+    services.enrolment_create(user=joining, course=course, enrolled_by=trainer)
+    UserFactory(role="Trainee", email="has.account@example.org")
+    before = {e.user_id: e.pk for e in Enrolment.objects.all()}
+    url = reverse("courses:cohort_import", args=[cohort.pk])
+    file = (
+        "email,legal_name,preferred_name\n"
+        "staying@example.org,,\n"
+        "moving@example.org,,\n"
+        "joining@example.org,,\n"
+        "has.account@example.org,,\n"
+        "brand.new@example.org,Ama Mensah,Ama\n"
+    )
+
+    preview = client.post(url, {"roster": roster(file)})
+
+    assert preview_outcomes(preview.text) == {
+        "staying@example.org": "Already in this cohort: stays as is",
+        "moving@example.org": "Already in the cohort “Fall 2026”: moves to this cohort",
+        "joining@example.org": "Already enrolled in the course: joins this cohort",
+        "has.account@example.org": "Has an account: will be enrolled in this cohort",
+        "brand.new@example.org": (
+            "No account yet: a trainee account will be created and enrolled in this cohort"
+        ),
+    }
+    assert {e.user_id: e.pk for e in Enrolment.objects.all()} == before
+
+    confirmed = client.post(url, {"action": "confirm"}, follow=True)
+
+    assert (
+        "Enrolled 2 trainees in Spring 2027; 1 already enrolled in the course joined it; "
+        "1 moved from another cohort; 1 already in it stayed as is." in confirmed.text
+    )
+    enrolments = {e.user.email: e for e in Enrolment.objects.select_related("user")}
+    assert {email: e.cohort for email, e in enrolments.items()} == {
+        "staying@example.org": cohort,
+        "moving@example.org": cohort,
+        "joining@example.org": cohort,
+        "has.account@example.org": cohort,
+        "brand.new@example.org": cohort,
+    }
+    # Those already enrolled keep their enrolment (and its progress); the others are new.
+    for email in ("staying@example.org", "moving@example.org", "joining@example.org"):
+        assert enrolments[email].pk == before[enrolments[email].user_id]
+    for email in ("has.account@example.org", "brand.new@example.org"):
+        assert enrolments[email].enrolled_by == trainer
+    assert not other.enrolments.exists()
+    assert User.objects.get(email="brand.new@example.org").groups.get().name == "Trainee"
+
+    again = client.post(url, {"roster": roster(file)})
+
+    assert set(preview_outcomes(again.text).values()) == {"Already in this cohort: stays as is"}
