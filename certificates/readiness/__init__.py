@@ -9,9 +9,11 @@
 
 from .eligibility import (
     Comparison,
+    ConditionsStanding,
     CredentialStanding,
     Eligibility,
     TraineeStanding,
+    conditions_standing,
     program_eligibility,
     program_qualifiers,
     readiness_across_credentials,
@@ -29,6 +31,8 @@ from .sets import (
 
 __all__ = [
     "Comparison",
+    "ConditionsStanding",
+    "conditions_standing",
     "CredentialStanding",
     "Eligibility",
     "Evidence",

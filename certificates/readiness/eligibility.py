@@ -2,9 +2,10 @@
 against every credential (the dashboard, cohort reports, the issuing sweep)."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -166,6 +167,35 @@ def _renewal_eligibility(*, program, holder, cycle, requirement_set) -> Eligibil
         [(r.requirement.label, r.counted) for r in track.results if r.counted is not None],
         evidence.training_minutes_in(None, since=since) / MINUTES_PER_HOUR,
     )
+
+
+@dataclass
+class ConditionsStanding:
+    """Where an initial (provisional) award stands against its conditions: met, pending until
+    its deadline, or lapsed on it."""
+
+    readiness: Readiness
+    deadline: date
+    state: str  # "met", "pending" or "lapsed"
+
+
+def conditions_standing(
+    *, requirement_set: RequirementSet, evidence: Evidence, awarded_on: date, on: date
+) -> ConditionsStanding:
+    """The conditions of an initial award made on `awarded_on`, counting only evidence from
+    that day to the deadline (Texas: 250 supervised hours within 6 months)."""
+    deadline = awarded_on + relativedelta(months=requirement_set.conditions_within_months or 0)
+    occasion = Occasion(
+        stage=Stage.CONDITION.value, on=min(on, deadline), since=awarded_on, until=deadline
+    )
+    result = readiness(evidence=evidence, requirement_set=requirement_set, occasion=occasion)
+    if result.met:
+        state = "met"
+    elif on > deadline:
+        state = "lapsed"
+    else:
+        state = "pending"
+    return ConditionsStanding(result, deadline, state)
 
 
 def readiness_across_credentials(*, user, on=None) -> list[Readiness]:

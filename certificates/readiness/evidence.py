@@ -77,10 +77,11 @@ class Evidence:
         *,
         modes: frozenset[str] | None = None,
         since: date | None = None,
+        until: date | None = None,
     ) -> Decimal:
         """Minutes in these topics (None: every topic), delivered in these modes (None: any),
-        completed on or after `since` (None: ever)."""
-        if modes is None and since is None:
+        completed from `since` to `until` inclusive (None: no bound)."""
+        if modes is None and since is None and until is None:
             by_topic = self.training_minutes_by_topic
             if topic_ids is None:
                 return self.training_minutes
@@ -92,18 +93,23 @@ class Evidence:
                 if (topic_ids is None or credit.topic_id in topic_ids)
                 and (modes is None or credit.mode in modes)
                 and (since is None or credit.on >= since)
+                and (until is None or credit.on <= until)
             ),
             Decimal(0),
         )
 
-    def work_minutes_in(self, activities: tuple[str, ...], *, since: date | None = None) -> int:
-        if since is None:
+    def work_minutes_in(
+        self, activities: tuple[str, ...], *, since: date | None = None, until: date | None = None
+    ) -> int:
+        if since is None and until is None:
             by_activity = self.work_minutes_by_activity
             return sum(by_activity.get(activity, 0) for activity in activities)
         return sum(
             credit.minutes
             for credit in self.work
-            if credit.activity in activities and credit.on >= since
+            if credit.activity in activities
+            and (since is None or credit.on >= since)
+            and (until is None or credit.on <= until)
         )
 
 

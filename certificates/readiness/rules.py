@@ -2,7 +2,7 @@
 conditions of an initial award, or for a renewal. Arithmetic is in minutes; hours are only
 how results are shown, and "met" is said only of what is met."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import cached_property
@@ -115,6 +115,8 @@ class Occasion:
     on: date | None = None
     since: date | None = None
     period_months: int | None = None
+    # The last day evidence counts on (an initial award's deadline); None: any day.
+    until: date | None = None
 
 
 def _since(requirement: Requirement, occasion: Occasion) -> date | None:
@@ -139,13 +141,17 @@ def _training(requirement, parent, evidence: Evidence, occasion, set_name) -> Re
     modes = frozenset(requirement.modes) if requirement.modes else None
     since = _since(requirement, occasion)
     required = _required_minutes(requirement, parent, occasion)
-    counted = evidence.training_minutes_in(topics, modes=modes, since=since)
+    until = occasion.until
+    counted = evidence.training_minutes_in(topics, modes=modes, since=since, until=until)
     result = RequirementResult(requirement, counted >= required, counted, required)
     if result.met:
         return result
     what = requirement.label.lower() if topics is not None else "training"
     if requirement.window_months:
-        older = evidence.training_minutes_in(topics, modes=modes, since=occasion.since) - counted
+        older = (
+            evidence.training_minutes_in(topics, modes=modes, since=occasion.since, until=until)
+            - counted
+        )
         if older > 0:
             result.notes.append(
                 f"{hours_text(older / MINUTES_PER_HOUR)} h of your {what} is older than "
@@ -153,7 +159,7 @@ def _training(requirement, parent, evidence: Evidence, occasion, set_name) -> Re
             )
     if modes is not None:
         words = modes_words(modes)
-        otherwise = evidence.training_minutes_in(topics, since=since) - counted
+        otherwise = evidence.training_minutes_in(topics, since=since, until=until) - counted
         result.notes.append(
             f"{set_name} asks {hours_text(required / MINUTES_PER_HOUR, ROUND_CEILING)} h "
             f"{words}: you have {hours_text(counted / MINUTES_PER_HOUR)} h {words}"
@@ -223,7 +229,11 @@ def requirement_evaluate(
             activities = (SUPERVISION,)
         else:
             activities = tuple(requirement.activities) or WORK_ACTIVITIES
-        counted = Decimal(evidence.work_minutes_in(activities, since=_since(requirement, occasion)))
+        counted = Decimal(
+            evidence.work_minutes_in(
+                activities, since=_since(requirement, occasion), until=occasion.until
+            )
+        )
         required = _required_minutes(requirement, parent, occasion)
         return RequirementResult(requirement, counted >= required, counted, required)
     if kind == Kind.ATTESTATION:
@@ -376,13 +386,9 @@ def readiness(
     renewal; only the occasion differs."""
     occasion = occasion or Occasion()
     if occasion.on is None:
-        occasion = Occasion(
-            occasion.stage, timezone.localdate(), occasion.since, occasion.period_months
-        )
+        occasion = replace(occasion, on=timezone.localdate())
     if occasion.period_months is None and requirement_set.renewal_months:
-        occasion = Occasion(
-            occasion.stage, occasion.on, occasion.since, requirement_set.renewal_months
-        )
+        occasion = replace(occasion, period_months=requirement_set.renewal_months)
     by_key = requirement_set.requirements_by_key
     set_name = requirement_set.credential.code
     results = []
