@@ -329,7 +329,7 @@ def test_loaded_credentials_keep_their_unknowns_and_details():
     credentials_load(TOML_PATH)
 
     texas = Credential.objects.get(code="TX-PS")
-    assert any(entry.startswith("training hours in total") for entry in texas.unknown)
+    assert any(entry.startswith("core and supplemental hours") for entry in texas.unknown)
     assert "65.5" in texas.details["training"]
     totals = RequirementSet.objects.get(credential=texas).requirements.filter(
         kind=Requirement.Kind.TRAINING_TOTAL, stage=Requirement.Stage.AWARD
