@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.models import register_snippet
@@ -18,6 +19,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from . import resources, views
+from .admin_forms import RequirementSetForm
 from .models import Certificate, CertificateProgram, CertifierScope, Credential, RequirementSet
 
 LOCKED_MESSAGE = (
@@ -128,6 +130,7 @@ class RequirementSetViewSet(SnippetViewSet):
     index_view_class = RequirementSetIndexView
     edit_view_class = RequirementSetEditView
     delete_view_class = RequirementSetDeleteView
+    edit_handler = ObjectList(RequirementSet.panels, base_form_class=RequirementSetForm)
     list_display = [
         "credential",
         "version",

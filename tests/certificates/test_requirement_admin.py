@@ -498,3 +498,97 @@ def test_requirement_sets_are_not_locked_while_there_are_no_certificates():
     made = requirement_set(credential())
 
     assert resources.requirement_set_is_locked(made) is False
+
+
+def inline_data(made: RequirementSet, requirements: list[dict], **set_values) -> dict:
+    """The admin's edit form as a browser posts it, with the requirements inline."""
+    data = {
+        "credential": made.credential_id,
+        "version": made.version,
+        "effective_from": made.effective_from.isoformat(),
+        "effective_until": "",
+        "summary": "",
+        "renewal_months": set_values.get("renewal_months", ""),
+        "conditions_within_months": set_values.get("conditions_within_months", ""),
+        "requirements-TOTAL_FORMS": str(len(requirements)),
+        "requirements-INITIAL_FORMS": "0",
+        "requirements-MIN_NUM_FORMS": "0",
+        "requirements-MAX_NUM_FORMS": "1000",
+    }
+    for index, values in enumerate(requirements):
+        row = {"stage": "award", "ORDER": str(index + 1), "modes": "[]", "activities": "[]"}
+        row.update(values)
+        for name, value in row.items():
+            if name == "topics":
+                data[f"requirements-{index}-topics"] = [
+                    Topic.objects.get(slug=slug).pk for slug in value
+                ]
+            else:
+                data[f"requirements-{index}-{name}"] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("requirements", "set_values", "message"),
+    [
+        (
+            [
+                {"kind": "training_total", "label": "Total", "key": "total", "hours": "10"},
+                {"kind": "training_domain", "label": "Ethics", "parent_key": "total",
+                 "hours": "12", "topics": ["ethics"]},
+            ],
+            {},
+            "Nested minimum larger than its parent",
+        ),
+        (
+            [
+                {"kind": "training_total", "label": "Total", "key": "total", "hours": "20"},
+                {"kind": "training_domain", "label": "Ethics", "parent_key": "total",
+                 "hours": "12", "topics": ["ethics"]},
+                {"kind": "training_domain", "label": "Advocacy", "parent_key": "total",
+                 "hours": "12", "topics": ["advocacy"]},
+            ],
+            {},
+            "Sub-minimums over the total",
+        ),
+        (
+            [{"kind": "supervised_work", "label": "Work", "hours": "250", "stage": "condition"}],
+            {},
+            "A phase without a deadline",
+        ),
+    ],
+)  # fmt: skip
+def test_the_admin_refuses_a_set_that_contradicts_itself_and_saves_nothing(
+    client, administrator, requirements, set_values, message
+):
+    made = requirement_set(credential())
+    before = snapshot()
+
+    response = client.post(
+        reverse("wagtailsnippets_certificates_requirementset:edit", args=[made.pk]),
+        inline_data(made, requirements, **set_values),
+    )
+
+    assert response.status_code == 200
+    assert message in response.text
+    assert snapshot() == before
+
+
+def test_the_admin_saves_a_set_whose_rules_agree(client, administrator):
+    made = requirement_set(credential())
+
+    response = client.post(
+        reverse("wagtailsnippets_certificates_requirementset:edit", args=[made.pk]),
+        inline_data(
+            made,
+            [
+                {"kind": "training_total", "label": "Total", "key": "total", "hours": "20"},
+                {"kind": "training_domain", "label": "Ethics", "parent_key": "total",
+                 "hours": "12", "topics": ["ethics"]},
+            ],
+        ),
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    saved = made.requirements.filter(label__in=["Total", "Ethics"])
+    assert sorted(saved.values_list("label", "parent_key")) == [("Ethics", "total"), ("Total", "")]
