@@ -130,25 +130,25 @@ class RequirementResource(resources.ModelResource):
     version = fields.Field(column_name="version")
     effective_from = fields.Field(column_name="effective_from")
     effective_until = fields.Field(column_name="effective_until")
-    kind = fields.Field(column_name="kind")
-    label = fields.Field(column_name="label")
+    kind = fields.Field(attribute="kind", column_name="kind")
+    label = fields.Field(attribute="label", column_name="label")
     hours = fields.Field(column_name="hours")
     topics = fields.Field(column_name="topics")
     activities = fields.Field(column_name="activities")
-    attestation_kind = fields.Field(column_name="attestation_kind")
+    attestation_kind = fields.Field(attribute="attestation_kind", column_name="attestation_kind")
     renewal_months = fields.Field(column_name="renewal_months")
     conditions_within_months = fields.Field(column_name="conditions_within_months")
-    stage = fields.Field(column_name="stage")
-    key = fields.Field(column_name="key")
-    parent = fields.Field(column_name="parent")
+    stage = fields.Field(attribute="stage", column_name="stage")
+    key = fields.Field(attribute="key", column_name="key")
+    parent = fields.Field(attribute="parent_key", column_name="parent")
     share_percent = fields.Field(column_name="share_percent")
     per_year = fields.Field(column_name="per_year")
     modes = fields.Field(column_name="modes")
     window_months = fields.Field(column_name="window_months")
     amount = fields.Field(column_name="amount")
     min_age = fields.Field(column_name="min_age")
-    group = fields.Field(column_name="group")
-    track = fields.Field(column_name="track")
+    group = fields.Field(attribute="group", column_name="group")
+    track = fields.Field(attribute="track", column_name="track")
     satisfied_by = fields.Field(column_name="satisfied_by")
     min_score = fields.Field(column_name="min_score")
     quiz = fields.Field(column_name="quiz")
@@ -189,12 +189,6 @@ class RequirementResource(resources.ModelResource):
         until = requirement.requirement_set.effective_until
         return until.isoformat() if until else ""
 
-    def dehydrate_kind(self, requirement):
-        return requirement.kind
-
-    def dehydrate_label(self, requirement):
-        return requirement.label
-
     def dehydrate_hours(self, requirement):
         return _plain_number(requirement.hours)
 
@@ -204,23 +198,11 @@ class RequirementResource(resources.ModelResource):
     def dehydrate_activities(self, requirement):
         return ", ".join(requirement.activities)
 
-    def dehydrate_attestation_kind(self, requirement):
-        return requirement.attestation_kind
-
     def dehydrate_renewal_months(self, requirement):
         return _blank_if_none(requirement.requirement_set.renewal_months)
 
     def dehydrate_conditions_within_months(self, requirement):
         return _blank_if_none(requirement.requirement_set.conditions_within_months)
-
-    def dehydrate_stage(self, requirement):
-        return requirement.stage
-
-    def dehydrate_key(self, requirement):
-        return requirement.key
-
-    def dehydrate_parent(self, requirement):
-        return requirement.parent_key
 
     def dehydrate_share_percent(self, requirement):
         return _blank_if_none(requirement.share_percent)
@@ -239,12 +221,6 @@ class RequirementResource(resources.ModelResource):
 
     def dehydrate_min_age(self, requirement):
         return _blank_if_none(requirement.min_age)
-
-    def dehydrate_group(self, requirement):
-        return requirement.group
-
-    def dehydrate_track(self, requirement):
-        return requirement.track
 
     def dehydrate_satisfied_by(self, requirement):
         return ", ".join(sorted(credential.code for credential in requirement.satisfied_by.all()))
