@@ -98,12 +98,30 @@ def test_the_dashboard_shows_the_chosen_credential_and_the_comparison(
 
     assert CredentialGoal.objects.get(user=trainee).credential.code == "PA-CPS"
     assert "Training hours in total: 60 of 75 hours; 15 to go" in text
-    # 60 hours meet the bare totals of Ohio (56), Michigan (56) and Oregon (41.5).
+    # 60 self-paced hours meet Michigan (56), Oregon (41.5) and Texas's MHPS track (59.5),
+    # but not Ohio, which asks 40 of its 56 hours live.
     assert f"You meet the training requirements of 3 of {len(credentials)} credentials" in text
     assert (
         "closest next: Massachusetts Certified Peer Specialist (CPS) (Massachusetts), "
         "5 hours to go" in text
     )
+
+
+def test_the_dashboard_says_what_does_not_count_and_why(client, credentials, training):
+    trainee = UserFactory(role="Trainee")
+    training(trainee, {"ethics": 60 * 60})
+    CredentialGoal.objects.create(user=trainee, credential=credentials["OH-CPRS"].credential)
+    client.force_login(trainee)
+
+    text = client.get(reverse("courses:dashboard")).content.decode()
+
+    assert "Training hours in total: 60 of 56 hours; met" in text
+    assert "Live, interactive training: 0 of 40 hours; 40 to go" in text
+    assert (
+        "OH-CPRS asks 40 h live: you have 0 h live; 60 h of yours was delivered otherwise."
+        in text
+    )
+    assert "You meet the training requirements." not in text
 
 
 def test_choosing_a_credential_that_does_not_exist_changes_nothing(client, credentials):
