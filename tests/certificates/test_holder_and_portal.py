@@ -118,8 +118,7 @@ def test_the_dashboard_says_what_does_not_count_and_why(client, credentials, tra
     assert "Training hours in total: 60 of 56 hours; met" in text
     assert "Live, interactive training: 0 of 40 hours; 40 to go" in text
     assert (
-        "OH-CPRS asks 40 h live: you have 0 h live; 60 h of yours was delivered otherwise."
-        in text
+        "OH-CPRS asks 40 h live: you have 0 h live; 60 h of yours was delivered otherwise." in text
     )
     assert "You meet the training requirements." not in text
 
