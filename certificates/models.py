@@ -586,6 +586,10 @@ class Certificate(models.Model):
         SUSPENDED = "suspended", "Suspended"
         REVOKED = "revoked", "Revoked"
 
+    class Phase(models.TextChoices):
+        INITIAL = "initial", "Initial (provisional) certification"
+        FULL = "full", "Full certification"
+
     program = models.ForeignKey(
         CertificateProgram, on_delete=models.PROTECT, related_name="certificates"
     )
@@ -611,6 +615,14 @@ class Certificate(models.Model):
         upload_to=_certificate_pdf_path, storage=private_storage, max_length=200, blank=True
     )
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # A credential first awarded as initial (provisional) becomes full when its conditions are
+    # met by `conditions_due_on`, and lapses if they are not. Blank: a program without phases.
+    phase = models.CharField(max_length=10, choices=Phase.choices, blank=True)
+    conditions_due_on = models.DateField(null=True, blank=True)
+    phase_changed_at = models.DateTimeField(null=True, blank=True)
+    # The hashes of PDFs issued before this one (an initial certification's, once it became
+    # full), so a holder's earlier file still checks as authentic.
+    superseded_pdf_sha256 = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-pk"]
@@ -619,6 +631,10 @@ class Certificate(models.Model):
                 fields=["holder", "program", "cycle"], name="certificates_once_per_cycle"
             ),
             models.CheckConstraint(condition=Q(cycle__gte=1), name="certificates_cycle_from_one"),
+            models.CheckConstraint(
+                condition=~Q(phase="initial") | Q(conditions_due_on__isnull=False),
+                name="certificates_initial_has_a_deadline",
+            ),
         ]
         permissions = [("manage_certificates", "Can suspend, revoke and reinstate certificates")]
 
@@ -631,10 +647,18 @@ class Certificate(models.Model):
 
         return code_display(self.code)
 
+    @property
+    def is_initial(self) -> bool:
+        return self.phase == self.Phase.INITIAL
+
     def state_on(self, day) -> str:
-        """active, expired, suspended or revoked: a suspension or revocation outranks expiry."""
+        """active, lapsed, expired, suspended or revoked: a suspension or revocation outranks
+        the rest; an initial certification whose conditions were not met by their deadline has
+        lapsed."""
         if self.status != self.Status.ACTIVE:
             return self.status
+        if self.is_initial and self.conditions_due_on < day:
+            return "lapsed"
         if self.expires_on and self.expires_on < day:
             return "expired"
         return self.Status.ACTIVE
@@ -648,6 +672,8 @@ class CertificateEvent(models.Model):
         SUSPENDED = "suspended", "Suspended"
         REVOKED = "revoked", "Revoked"
         REINSTATED = "reinstated", "Reinstated"
+        FULL = "full", "Conditions met: full certification"
+        LAPSED = "lapsed", "Lapsed: conditions not met by the deadline"
 
     certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)

@@ -46,11 +46,11 @@ class PdfCheck:
     code: str | None = None
 
 
-def pdf_check(data: bytes, *, lookup: Callable[[str], str | None]) -> PdfCheck:
+def pdf_check(data: bytes, *, lookup: Callable[[str], str | list[str] | None]) -> PdfCheck:
     """Check an uploaded file against the certificates we issued.
 
-    `lookup(code)` returns the SHA-256 (hex) of the PDF issued with that verification code, or
-    None. Authentic: the file is byte for byte the one issued and its signature by our issuer
+    `lookup(code)` returns the SHA-256 (hex) of the PDF issued with that verification code (or
+    a list of them: the current file and any it superseded), or None. Authentic: the file is byte for byte the one issued and its signature by our issuer
     validates. Altered: it names one of our codes or carries our issuer's signature, but is not
     that file. Not ours: anything else. Never raises on hostile input; files over
     PDF_CHECK_MAX_BYTES are not read.
@@ -65,7 +65,8 @@ def pdf_check(data: bytes, *, lookup: Callable[[str], str | None]) -> PdfCheck:
         if not stored:
             continue
         named = named or code
-        if hmac.compare_digest(stored.strip().lower(), digest):
+        hashes = [stored] if isinstance(stored, str) else list(stored)
+        if any(hmac.compare_digest(h.strip().lower(), digest) for h in hashes if h):
             if _signature_validates(data):
                 return PdfCheck(AUTHENTIC, code)
             return PdfCheck(ALTERED, code)

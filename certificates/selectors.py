@@ -31,7 +31,13 @@ def certificate_public(certificate: Certificate) -> dict:
     """What a verifier sees: the printed fields and the status, with its date and reason."""
     today = timezone.localdate()
     state = certificate.state_on(today)
-    if state == "expired":
+    if state == "lapsed":
+        status_on = certificate.conditions_due_on
+        reason = (
+            "The conditions of the initial certification were not met by "
+            f"{certificate.conditions_due_on:%Y-%m-%d}."
+        )
+    elif state == "expired":
         status_on, reason = certificate.expires_on, ""
     elif state == Certificate.Status.ACTIVE:
         # Only a reinstatement leaves an active certificate with a reason.
@@ -46,5 +52,15 @@ def certificate_public(certificate: Certificate) -> dict:
             "state": state,
             "since": status_on.isoformat() if status_on else None,
             "reason": reason,
+        },
+        "phase": {
+            "phase": certificate.phase,
+            "label": certificate.get_phase_display() if certificate.phase else "",
+            "since": timezone.localdate(certificate.phase_changed_at).isoformat()
+            if certificate.phase_changed_at
+            else None,
+            "conditions_due_on": certificate.conditions_due_on.isoformat()
+            if certificate.is_initial
+            else None,
         },
     }

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from . import readiness, selectors
 from .codes import code_display, code_new
-from .models import Certificate, CertificateEvent, CertificateProgram
+from .models import Certificate, CertificateEvent, CertificateProgram, Requirement
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +32,31 @@ def certificate_snapshot(
     program = certificate.program
     holder = certificate.holder
     requirement_set = eligibility.requirement_set
+    credential = program.credential
     if program.attests == CertificateProgram.Attests.COURSE:
         achievement = f"has completed the course {program.course.title}"
+    elif certificate.phase == Certificate.Phase.INITIAL:
+        conditions = [
+            r.label
+            for r in requirement_set.requirement_list
+            if r.stage == Requirement.Stage.CONDITION
+        ]
+        achievement = (
+            f"has met the requirements for initial (provisional) certification as "
+            f"{credential.name}, {credential.jurisdiction}; it becomes full once these "
+            f"conditions are met within {requirement_set.conditions_within_months} months: "
+            f"{'; '.join(conditions)}"
+        )
+    elif certificate.phase == Certificate.Phase.FULL:
+        achievement = (
+            f"has met the requirements for full certification as {credential.name}, "
+            f"{credential.jurisdiction}, including the conditions of the initial certification"
+        )
+    elif program.attests == CertificateProgram.Attests.CREDENTIAL and certificate.cycle == 1:
+        achievement = (
+            f"has met every requirement PeerCert checks for the {credential.name} credential, "
+            f"{credential.jurisdiction}"
+        )
     elif certificate.cycle > 1:
         achievement = (
             "has met the continuing-education requirements to renew the "
@@ -65,6 +88,7 @@ def certificate_snapshot(
             {"label": label, "hours": readiness.hours_text(hours)}
             for label, hours in eligibility.hours_by_domain
         ],
+        "phase": certificate.phase,
         "issued_on": timezone.localdate(certificate.issued_at).isoformat(),
         "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else None,
         "issuer": {"name": "PeerCert", "url": site_url},
@@ -109,6 +133,12 @@ def certificate_issue(
 
     now = timezone.now()
     expires_on = _expiry(program=program, holder=holder, cycle=cycle, today=timezone.localdate(now))
+    phase, conditions_due_on = _phase(
+        program=program, eligibility=eligibility, cycle=cycle, now=now
+    )
+    if conditions_due_on is not None:
+        # An initial certification lasts until its conditions fall due.
+        expires_on = conditions_due_on
     code = code_new()
     try:
         with transaction.atomic():
@@ -122,6 +152,9 @@ def certificate_issue(
                 requirement_set=eligibility.requirement_set,
                 issued_at=now,
                 expires_on=expires_on,
+                phase=phase,
+                conditions_due_on=conditions_due_on,
+                phase_changed_at=now if phase else None,
                 status_changed_at=now,
                 approved_by=approved_by,
                 snapshot={},
@@ -144,6 +177,103 @@ def certificate_issue(
             raise
         return existing
     return certificate
+
+
+def _phase(*, program, eligibility, cycle: int, now) -> tuple[str, object]:
+    """A credential whose set has conditions is first awarded as initial, due by the set's
+    deadline; its renewals follow the full certification."""
+    requirement_set = eligibility.requirement_set
+    if (
+        program.attests != CertificateProgram.Attests.CREDENTIAL
+        or cycle > 1
+        or requirement_set is None
+        or not requirement_set.conditions_within_months
+    ):
+        return "", None
+    due = timezone.localdate(now) + relativedelta(months=requirement_set.conditions_within_months)
+    return Certificate.Phase.INITIAL, due
+
+
+@transaction.atomic
+def certificate_conditions_check(*, certificate_id: int) -> Certificate:
+    """Make an initial certification full once its conditions are met, counting evidence from
+    the award to the deadline; record a lapse once the deadline has passed unmet. Idempotent:
+    a full or lapsed certification, or one not active, is left as it is (a lapse is recorded
+    once). Full certification runs for the program's validity from the day it is reached, and
+    is printed on a new signed PDF; the initial PDF still checks as authentic."""
+    certificate = (
+        Certificate.objects.select_for_update()
+        .select_related("program__credential", "holder", "requirement_set__credential")
+        .get(pk=certificate_id)
+    )
+    today = timezone.localdate()
+    if not certificate.is_initial or certificate.status != Certificate.Status.ACTIVE:
+        return certificate
+    # The conditions are those of the version the initial certification was awarded under.
+    requirement_set = certificate.requirement_set
+    standing = readiness.conditions_standing(
+        requirement_set=requirement_set,
+        evidence=readiness.evidence_for(user=certificate.holder),
+        awarded_on=timezone.localdate(certificate.issued_at),
+        on=today,
+    )
+    now = timezone.now()
+    if standing.state == "lapsed":
+        if not certificate.events.filter(action=CertificateEvent.Action.LAPSED).exists():
+            CertificateEvent.objects.create(
+                certificate=certificate,
+                action=CertificateEvent.Action.LAPSED,
+                reason=_lapse_reason(certificate),
+                at=now,
+            )
+        return certificate
+    if standing.state != "met":
+        return certificate
+    certificate.phase = Certificate.Phase.FULL
+    certificate.phase_changed_at = now
+    months = certificate.program.valid_for_months
+    certificate.expires_on = today + relativedelta(months=months) if months else None
+    certificate.superseded_pdf_sha256 = [*certificate.superseded_pdf_sha256, certificate.pdf_sha256]
+    snapshot = dict(certificate.snapshot)
+    snapshot["phase"] = certificate.phase
+    snapshot["achievement"] = (
+        f"has met the requirements for full certification as "
+        f"{certificate.program.credential.name}, {certificate.program.credential.jurisdiction}, "
+        "including the conditions of the initial certification"
+    )
+    snapshot["full_on"] = today.isoformat()
+    snapshot["expires_on"] = certificate.expires_on.isoformat() if certificate.expires_on else None
+    certificate.snapshot = snapshot
+    certificate_pdf_store(certificate)
+    certificate.save()
+    CertificateEvent.objects.create(
+        certificate=certificate,
+        action=CertificateEvent.Action.FULL,
+        reason="; ".join(r.summary for r in standing.readiness.results),
+        at=now,
+    )
+    return certificate
+
+
+def _lapse_reason(certificate: Certificate) -> str:
+    return (
+        "The conditions of the initial certification were not met by "
+        f"{certificate.conditions_due_on:%Y-%m-%d}."
+    )
+
+
+def certificates_conditions_sweep(*, on=None) -> list[int]:
+    """Check every active initial certification: promote those whose conditions are met,
+    record the lapse of those past their deadline. Safe to run twice (beat runs it daily).
+    Returns the ids checked."""
+    ids = list(
+        Certificate.objects.filter(
+            phase=Certificate.Phase.INITIAL, status=Certificate.Status.ACTIVE
+        ).values_list("pk", flat=True)
+    )
+    for certificate_id in ids:
+        certificate_conditions_check(certificate_id=certificate_id)
+    return ids
 
 
 def _expiry(*, program: CertificateProgram, holder, cycle: int, today):
@@ -261,6 +391,9 @@ def certificates_due_enqueue(*, holder) -> list[CertificateProgram]:
     today = timezone.localdate()
     for certificate in latest.values():
         program = certificate.program
+        if certificate.is_initial:
+            certificate_conditions_check(certificate_id=certificate.pk)
+            continue
         if not (
             program.active
             and program.issuing == CertificateProgram.Issuing.AUTOMATIC

@@ -54,3 +54,9 @@ def certificates_program_sweep_task(program_id: int) -> int:
 def certificates_due_task(holder_id: int) -> list[int]:
     holder = get_user_model().objects.get(pk=holder_id)
     return [program.pk for program in services.certificates_due_enqueue(holder=holder)]
+
+
+@shared_task
+def certificates_conditions_sweep_task() -> int:
+    """Daily: initial certifications become full or are recorded as lapsed."""
+    return len(services.certificates_conditions_sweep())

@@ -31,6 +31,10 @@ STATE_SENTENCES = {
     "expired": "This certificate was genuine but has expired.",
     "suspended": "This certificate is suspended: it is not valid while suspended.",
     "revoked": "This certificate has been revoked: it is no longer valid.",
+    "lapsed": (
+        "This was a genuine initial certification, but it has lapsed: its conditions were not "
+        "met by the deadline, so it is no longer valid."
+    ),
 }
 
 
@@ -101,7 +105,10 @@ def pdf_verdict(data: bytes):
 
     def stored_hash(code: str) -> str | None:
         certificate = selectors.certificate_by_code(code)
-        return certificate.pdf_sha256 if certificate else None
+        if certificate is None:
+            return None
+        # The file issued now, and any it replaced (an initial certification's, once full).
+        return [certificate.pdf_sha256, *certificate.superseded_pdf_sha256]
 
     return pdf_check(data, lookup=stored_hash)
 

@@ -173,6 +173,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "cms.tasks.worker_heartbeat", "schedule": 60.0},
+    "certificates-conditions": {
+        "task": "certificates.tasks.certificates_conditions_sweep_task",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 
 WAGTAIL_SITE_NAME = "PeerCert"
