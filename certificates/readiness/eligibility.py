@@ -199,9 +199,12 @@ def conditions_standing(
 
 
 def readiness_across_credentials(*, user, on=None) -> list[Readiness]:
+    on = on or timezone.localdate()
     evidence = evidence_for(user=user, on=on)
+    occasion = Occasion(on=on)
     return [
-        readiness(evidence=evidence, requirement_set=s) for s in requirement_sets_current(on=on)
+        readiness(evidence=evidence, requirement_set=s, occasion=occasion)
+        for s in requirement_sets_current(on=on)
     ]
 
 
@@ -249,12 +252,18 @@ def readiness_for_users(users) -> list[TraineeStanding]:
     evidence = evidence_for_users(users if isinstance(users, QuerySet) else [u.pk for u in users])
     users = list(users)
     sets = requirement_sets_current()
+    occasion = Occasion(on=timezone.localdate())
     return [
         TraineeStanding(
             user,
             readiness_comparison(
                 [
-                    readiness(evidence=evidence[user.pk], requirement_set=s, training_only=True)
+                    readiness(
+                        evidence=evidence[user.pk],
+                        requirement_set=s,
+                        occasion=occasion,
+                        training_only=True,
+                    )
                     for s in sets
                 ]
             ),

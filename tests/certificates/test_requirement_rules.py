@@ -103,7 +103,7 @@ def test_naadac_counts_only_training_within_6_years_and_says_what_is_too_old(set
 
     assert ethics.counted == 3
     assert not ethics.met
-    assert ethics.notes == ["3 h of your ethics is older than NAADAC-NCPRSS's 6-year window."]
+    assert ethics.notes == ("3 h of your ethics is older than NAADAC-NCPRSS's 6-year window.",)
 
 
 def test_naadac_asks_half_of_its_60_hours_face_to_face(sets, topic):
@@ -116,10 +116,10 @@ def test_naadac_asks_half_of_its_60_hours_face_to_face(sets, topic):
 
     refused = result(evaluate(sets["NAADAC-NCPRSS"], online), label)
     assert not refused.met
-    assert refused.notes == [
+    assert refused.notes == (
         "NAADAC-NCPRSS asks 30 h face to face: you have 0 h face to face; "
-        "60 h of yours was delivered otherwise."
-    ]
+        "60 h of yours was delivered otherwise.",
+    )
     assert result(evaluate(sets["NAADAC-NCPRSS"], half), label).met
 
 
