@@ -7,7 +7,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from courses.models import DeliveryMode
+from courses.selectors import cohorts_for_trainer
+from courses.spreadsheets import spreadsheet_import
+
 from . import external_training, external_training_selectors
+from .external_training_resources import EXTERNAL_TRAINING_COLUMNS, ExternalTrainingImportResource
 from .external_training_selectors import REVIEW_PERMISSION
 from .forms import ExternalCreditFormSet, ExternalTrainingForm
 from .models import ExternalTraining
@@ -141,6 +146,64 @@ def review_external_training(request):
             "pending": external_training_selectors.external_trainings_pending_for_reviewer(
                 reviewer=request.user
             ),
+            "cohorts": cohorts_for_trainer(user=request.user),
         },
         status=status,
+    )
+
+
+EXTERNAL_IMPORT_SESSION_KEY = "assessments_external_training_upload"
+
+
+def _cohort_for_import(request, cohort_id):
+    """A cohort the signed-in trainer leads (lead trainers and administrators: any cohort)."""
+    user = request.user
+    if not (user.has_perm(REVIEW_PERMISSION) and user.has_perm("courses.view_cohort")):
+        raise PermissionDenied("Only trainers import training done elsewhere.")
+    return get_object_or_404(cohorts_for_trainer(user=user), pk=cohort_id)
+
+
+@login_required
+def external_training_import(request, cohort_id):
+    """A spreadsheet of a cohort's training done elsewhere: a dry run shows every row's outcome
+    or error; confirming records them all as verified by the importing trainer, or nothing if
+    any row is invalid."""
+    cohort = _cohort_for_import(request, cohort_id)
+    context = {
+        "cohort": cohort,
+        "columns": EXTERNAL_TRAINING_COLUMNS,
+        "modes": DeliveryMode.values,
+        "note": f"Imported by {request.user.legal_name}",
+        "max_hours_per_day": ExternalTraining.MAX_MINUTES_PER_DAY // 60,
+    }
+    if request.method != "POST":
+        return render(request, "assessments/external_training_import.html", context)
+    outcome = spreadsheet_import(
+        request,
+        session_key=f"{EXTERNAL_IMPORT_SESSION_KEY}_{cohort.pk}",
+        upload_field="spreadsheet",
+        required=EXTERNAL_TRAINING_COLUMNS,
+        columns=EXTERNAL_TRAINING_COLUMNS,
+        make_resource=lambda: ExternalTrainingImportResource(cohort=cohort, trainer=request.user),
+        key_column="email",
+        describe_row=ExternalTrainingImportResource.row_outcome,
+    )
+    for error in outcome.errors:
+        messages.error(request, error)
+    if outcome.confirmed:
+        created = outcome.resource.created
+        trainees = len({training.trainee_id for training in created})
+        messages.success(
+            request,
+            f"Recorded {len(created)} training{'' if len(created) == 1 else 's'} done elsewhere "
+            f"for {trainees} trainee{'' if trainees == 1 else 's'} of {cohort.name}, verified "
+            f"by you (“{context['note']}”).",
+        )
+        return redirect("assessments:review_external_training")
+    context.update(failed=outcome.failed, preview=outcome.preview)
+    return render(
+        request,
+        "assessments/external_training_import.html",
+        context,
+        status=400 if outcome.failed else 200,
     )

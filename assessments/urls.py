@@ -46,6 +46,11 @@ urlpatterns = [
         external_training_views.external_training_withdraw,
         name="external_training_withdraw",
     ),
+    path(
+        "cohorts/<int:cohort_id>/external/import/",
+        external_training_views.external_training_import,
+        name="external_training_import",
+    ),
     path("supervise/", hours_views.supervise, name="supervise"),
     path(
         "supervise/export.<str:file_format>", hours_views.supervise_export, name="supervise_export"

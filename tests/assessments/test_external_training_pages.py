@@ -183,6 +183,7 @@ def test_a_trainer_reviews_the_trainees_of_their_cohorts_only(client, cohort):
     assert "Review training elsewhere" in queue.text  # the navigation's link
     assert "Ana Rodríguez: Ethics in peer work" in queue.text
     assert "Someone Elsewhere" not in queue.text
+    assert "Spring 2027" in queue.text  # import link for the trainer's cohort
 
     verified = client.post(QUEUE, {"training": ours.pk, "decision": "verify"}, follow=True)
     assert "Verified: “Ethics in peer work” for Ana Rodríguez." in verified.text
