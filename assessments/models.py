@@ -468,6 +468,12 @@ class Attestation(models.Model):
         {Kind.PROOF_OF_AGE, Kind.WORK_EXPERIENCE, Kind.COLLEGE_CREDITS, Kind.CREDENTIAL_HELD}
     )
     AMOUNT_UNITS = {Kind.WORK_EXPERIENCE: "months", Kind.COLLEGE_CREDITS: "credits"}
+    DATED_LABELS = {
+        Kind.PROOF_OF_AGE: "Date of birth",
+        Kind.WORK_EXPERIENCE: "Completed",
+        Kind.COLLEGE_CREDITS: "Completed",
+        Kind.CREDENTIAL_HELD: "Awarded",
+    }
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for review"
@@ -512,10 +518,38 @@ class Attestation(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at"]
-        permissions = [("review_attestation", "Can verify or reject attestation evidence")]
+        permissions = [
+            ("review_attestation", "Can verify or reject attestation evidence"),
+            ("review_proof_of_age", "Can see and review proof of age (a date of birth)"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.trainee}"
+
+    def visible_to(self, user) -> bool:
+        """Who may see this evidence, open its file and read what it states: its trainee, and
+        reviewers; proof of age, which states a date of birth, only administrators."""
+        if self.trainee_id == user.pk:
+            return True
+        if self.kind == self.Kind.PROOF_OF_AGE:
+            return user.has_perm("assessments.review_proof_of_age")
+        return user.has_perm("assessments.review_attestation")
+
+    @property
+    def stated(self) -> str:
+        """What the trainee states besides the file, in words: the date, the amount and the
+        credential. Show it only to those it is visible_to."""
+        parts = []
+        if self.dated:
+            label = self.DATED_LABELS.get(self.kind, "Date")
+            parts.append(f"{label}: {self.dated.day} {self.dated:%B %Y}")
+        if self.amount is not None:
+            parts.append(
+                f"{self.amount.normalize():f} {self.AMOUNT_UNITS.get(self.kind, '')}".strip()
+            )
+        if self.credential_code:
+            parts.append(f"Credential: {self.credential_code}")
+        return " · ".join(parts)
 
     def clean(self):
         super().clean()
