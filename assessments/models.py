@@ -735,7 +735,7 @@ class ExternalTrainingCredit(models.Model):
     minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
 
     class Meta:
-        ordering = ["training", "topic__name"]
+        ordering = ["training_id", "topic__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["training", "topic"], name="assessments_external_topic_once"

@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('training', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credits', to='assessments.externaltraining')),
             ],
             options={
-                'ordering': ['training', 'topic__name'],
+                'ordering': ['training_id', 'topic__name'],
             },
         ),
         migrations.AddIndex(
