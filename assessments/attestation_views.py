@@ -21,7 +21,7 @@ class EvidenceForm(forms.Form):
         required=False,
         label="Date (when the evidence asks for one)",
         help_text=(
-            "Proof of age: your date of birth, seen only by you and reviewers and never "
+            "Proof of age: your date of birth, seen only by you and administrators and never "
             "printed. Experience or college credits: when completed. A credential held "
             "elsewhere: when it was awarded."
         ),
@@ -74,9 +74,7 @@ def my_evidence(request):
 @login_required
 def evidence_file(request, attestation_id):
     attestation = get_object_or_404(Attestation, pk=attestation_id)
-    if attestation.trainee_id != request.user.pk and not request.user.has_perm(
-        "assessments.review_attestation"
-    ):
+    if not attestation.visible_to(request.user):
         raise Http404("No such file.")
     response = FileResponse(
         attestation.evidence.open("rb"), as_attachment=True, filename=attestation.original_name
@@ -88,7 +86,7 @@ def evidence_file(request, attestation_id):
 
 @login_required
 def review_evidence(request):
-    if not request.user.has_perm("assessments.review_attestation"):
+    if not request.user.has_perm(attestations.REVIEW_PERMISSION):
         raise PermissionDenied("Only trainers and administrators review evidence.")
     if request.method == "POST":
         try:
@@ -104,7 +102,5 @@ def review_evidence(request):
         else:
             messages.success(request, "Decision recorded.")
         return redirect("assessments:review_evidence")
-    pending = Attestation.objects.filter(status=Attestation.Status.PENDING).select_related(
-        "trainee"
-    )
+    pending = attestations.attestations_pending_for_reviewer(reviewer=request.user)
     return render(request, "assessments/evidence_review.html", {"pending": pending})

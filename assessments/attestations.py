@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from .models import Attestation
 
+REVIEW_PERMISSION = "assessments.review_attestation"
+PROOF_OF_AGE_PERMISSION = "assessments.review_proof_of_age"
 MAX_BYTES = 10 * 1024 * 1024
 # What a file claims to be by its name must match what its first bytes say it is.
 SIGNATURES = {
@@ -63,12 +65,15 @@ def attestation_review(
     *, reviewer, attestation_id: int, verified: bool, note: str = ""
 ) -> Attestation:
     """Verify or reject evidence. A rejection says why. A decision can be revised later by
-    another review; the latest decision stands."""
-    if not reviewer.has_perm("assessments.review_attestation"):
+    another review; the latest decision stands. Proof of age states a date of birth: only
+    administrators review it."""
+    if not reviewer.has_perm(REVIEW_PERMISSION):
         raise ValidationError("Only trainers and administrators review evidence.")
     attestation = Attestation.objects.select_for_update().get(pk=attestation_id)
     if attestation.trainee_id == reviewer.pk:
         raise ValidationError("Nobody reviews their own evidence.")
+    if not attestation.visible_to(reviewer):
+        raise ValidationError("Only administrators review proof of age.")
     if not verified and not note.strip():
         raise ValidationError(
             {"note": "Say why the evidence is rejected, so the trainee can fix it."}
@@ -79,3 +84,16 @@ def attestation_review(
     attestation.review_note = note.strip()
     attestation.save()
     return attestation
+
+
+def attestations_pending_for_reviewer(*, reviewer):
+    """Evidence waiting for review that this reviewer may see (Attestation.visible_to): proof
+    of age only for administrators, never the reviewer's own."""
+    pending = (
+        Attestation.objects.filter(status=Attestation.Status.PENDING)
+        .exclude(trainee=reviewer)
+        .select_related("trainee")
+    )
+    if not reviewer.has_perm(PROOF_OF_AGE_PERMISSION):
+        pending = pending.exclude(kind=Attestation.Kind.PROOF_OF_AGE)
+    return pending

@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 
-from courses.models import CoursePage, LessonPage, Topic
+from courses.models import CoursePage, DeliveryMode, LessonPage, Topic
 
 
 class Question(ClusterableModel):
@@ -467,6 +468,12 @@ class Attestation(models.Model):
         {Kind.PROOF_OF_AGE, Kind.WORK_EXPERIENCE, Kind.COLLEGE_CREDITS, Kind.CREDENTIAL_HELD}
     )
     AMOUNT_UNITS = {Kind.WORK_EXPERIENCE: "months", Kind.COLLEGE_CREDITS: "credits"}
+    DATED_LABELS = {
+        Kind.PROOF_OF_AGE: "Date of birth",
+        Kind.WORK_EXPERIENCE: "Completed",
+        Kind.COLLEGE_CREDITS: "Completed",
+        Kind.CREDENTIAL_HELD: "Awarded",
+    }
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for review"
@@ -511,10 +518,38 @@ class Attestation(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at"]
-        permissions = [("review_attestation", "Can verify or reject attestation evidence")]
+        permissions = [
+            ("review_attestation", "Can verify or reject attestation evidence"),
+            ("review_proof_of_age", "Can see and review proof of age (a date of birth)"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.trainee}"
+
+    def visible_to(self, user) -> bool:
+        """Who may see this evidence, open its file and read what it states: its trainee, and
+        reviewers; proof of age, which states a date of birth, only administrators."""
+        if self.trainee_id == user.pk:
+            return True
+        if self.kind == self.Kind.PROOF_OF_AGE:
+            return user.has_perm("assessments.review_proof_of_age")
+        return user.has_perm("assessments.review_attestation")
+
+    @property
+    def stated(self) -> str:
+        """What the trainee states besides the file, in words: the date, the amount and the
+        credential. Show it only to those it is visible_to."""
+        parts = []
+        if self.dated:
+            label = self.DATED_LABELS.get(self.kind, "Date")
+            parts.append(f"{label}: {self.dated.day} {self.dated:%B %Y}")
+        if self.amount is not None:
+            parts.append(
+                f"{self.amount.normalize():f} {self.AMOUNT_UNITS.get(self.kind, '')}".strip()
+            )
+        if self.credential_code:
+            parts.append(f"Credential: {self.credential_code}")
+        return " · ".join(parts)
 
     def clean(self):
         super().clean()
@@ -532,3 +567,183 @@ class Attestation(models.Model):
             errors["credential_code"] = "Name the credential you hold."
         if errors:
             raise ValidationError(errors)
+
+
+def _external_certificate_path(instance, filename):
+    import uuid
+    from pathlib import Path
+
+    return f"external/{instance.trainee_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+def _day_in_words(day) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _minutes_in_words(minutes: int) -> str:
+    hours = f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+    return f"{minutes} minutes ({hours} hour{'' if hours == '1' else 's'})"
+
+
+class ExternalTraining(models.Model):
+    """Training a trainee completed with another provider, credited to topics. It counts only
+    once a trainer or administrator has verified it against the certificate of completion, or
+    when a trainer imported it for their cohort (and so verified it themselves)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    # A board credits at most this much training for each calendar day a course ran, both
+    # the first and the last day included: a two-day workshop credits at most 24 hours.
+    MAX_MINUTES_PER_DAY = 12 * 60
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="external_trainings"
+    )
+    provider = models.CharField(max_length=200, help_text="Who gave the training.")
+    title = models.CharField(max_length=200, help_text="The course's title on the certificate.")
+    started_on = models.DateField()
+    completed_on = models.DateField()
+    mode = models.CharField(max_length=20, choices=DeliveryMode.choices)
+    certificate = models.FileField(
+        upload_to=_external_certificate_path, storage=private_storage, max_length=200, blank=True
+    )
+    original_name = models.CharField(max_length=200, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The trainer who imported this record for their cohort (no certificate file).",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # The credits this record will have, {topic_id: minutes}, for clean() to judge before
+    # they are saved. None: judge the credits already saved.
+    minutes_by_topic: dict[int, int] | None = None
+
+    class Meta:
+        ordering = ["-completed_on", "-created_at"]
+        verbose_name = "training done elsewhere"
+        verbose_name_plural = "training done elsewhere"
+        permissions = [("review_externaltraining", "Can verify or reject training done elsewhere")]
+        constraints = [
+            # "Not in the future" and the hours the dates allow depend on today and on the
+            # credit rows: clean() checks those.
+            models.CheckConstraint(
+                condition=Q(started_on__lte=models.F("completed_on")),
+                name="assessments_external_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(mode__in=DeliveryMode.values), name="assessments_external_mode"
+            ),
+            models.CheckConstraint(
+                condition=~Q(certificate="") | Q(imported_by__isnull=False),
+                name="assessments_external_certificate_or_import",
+                violation_error_code="required",
+                violation_error_message="Upload the certificate of completion.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["verified", "rejected"])
+                | Q(reviewed_by__isnull=False, reviewed_at__isnull=False),
+                name="assessments_external_reviewed_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(review_note=""),
+                name="assessments_external_rejection_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(trainee=models.F("reviewed_by")),
+                name="assessments_external_not_self_reviewed",
+            ),
+            models.UniqueConstraint(
+                "trainee",
+                Lower("provider"),
+                Lower("title"),
+                "started_on",
+                "completed_on",
+                condition=Q(status__in=["pending", "verified"]),
+                name="assessments_external_recorded_once",
+                violation_error_message=(
+                    "This training (same provider, title and dates) is already recorded."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["trainee", "status"]), models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.provider}) for {self.trainee}"
+
+    @property
+    def days(self) -> int:
+        """Calendar days the training ran, the first and the last included."""
+        return (self.completed_on - self.started_on).days + 1
+
+    @property
+    def max_minutes(self) -> int:
+        return self.MAX_MINUTES_PER_DAY * self.days
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        today = timezone.localdate()
+        for name in ("started_on", "completed_on"):
+            day = getattr(self, name)
+            if day is not None and day > today:
+                errors[name] = f"{_day_in_words(day)} is in the future."
+        dates_known = self.started_on is not None and self.completed_on is not None
+        if dates_known and self.started_on > self.completed_on:
+            errors["completed_on"] = (
+                f"The training cannot end ({_day_in_words(self.completed_on)}) before it "
+                f"started ({_day_in_words(self.started_on)})."
+            )
+        if self.minutes_by_topic is not None:
+            total = sum(self.minutes_by_topic.values())
+        elif self.pk is not None:
+            total = self.credits.aggregate(total=models.Sum("minutes"))["total"] or 0
+        else:
+            total = 0
+        if total <= 0:
+            errors["credits"] = "Give the hours for at least one topic."
+        elif dates_known and "completed_on" not in errors and total > self.max_minutes:
+            errors["credits"] = (
+                f"Training from {_day_in_words(self.started_on)} to "
+                f"{_day_in_words(self.completed_on)} ({self.days} "
+                f"day{'' if self.days == 1 else 's'}) can credit at most "
+                f"{_minutes_in_words(self.max_minutes)}, at {self.MAX_MINUTES_PER_DAY // 60} "
+                f"hours a day; these credits add up to {_minutes_in_words(total)}."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class ExternalTrainingCredit(models.Model):
+    """Minutes of a training done elsewhere credited to one topic."""
+
+    training = models.ForeignKey(ExternalTraining, on_delete=models.CASCADE, related_name="credits")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["training_id", "topic__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training", "topic"], name="assessments_external_topic_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes__gt=0), name="assessments_external_minutes_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.minutes} min of {self.topic}"

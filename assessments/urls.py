@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attestation_views, hours_views, question_views, views
+from . import attestation_views, external_training_views, hours_views, question_views, views
 
 app_name = "assessments"
 
@@ -29,6 +29,27 @@ urlpatterns = [
     path("evidence/review/", attestation_views.review_evidence, name="review_evidence"),
     path(
         "evidence/<int:attestation_id>/file/", attestation_views.evidence_file, name="evidence_file"
+    ),
+    path("external/", external_training_views.my_external_training, name="my_external_training"),
+    path(
+        "external/review/",
+        external_training_views.review_external_training,
+        name="review_external_training",
+    ),
+    path(
+        "external/<int:training_id>/file/",
+        external_training_views.external_training_file,
+        name="external_training_file",
+    ),
+    path(
+        "external/<int:training_id>/withdraw/",
+        external_training_views.external_training_withdraw,
+        name="external_training_withdraw",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/external/import/",
+        external_training_views.external_training_import,
+        name="external_training_import",
     ),
     path("supervise/", hours_views.supervise, name="supervise"),
     path(

@@ -40,3 +40,41 @@ def quiz(course, *, slug="check", draws=None, **fields):
     for topic, count in (draws or {"ethics": 3}).items():
         DrawRule.objects.create(quiz=q, topic=Topic.objects.get(slug=topic), count=count)
     return q
+
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def certificate_file(name="certificate.pdf", content=PDF):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def external_training(trainee, *, credits=None, upload=None, **fields):
+    """A training done elsewhere, recorded by the trainee through the service: by default two
+    days last week with 6 hours of ethics and 4 of boundaries."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.external_training import external_training_record
+
+    last_week = timezone.localdate() - timedelta(days=7)
+    values = {
+        "provider": "Mountain Recovery Institute",
+        "title": "Ethics in peer work",
+        "started_on": last_week,
+        "completed_on": last_week + timedelta(days=1),
+        "mode": "live_online",
+        **fields,
+    }
+    if credits is None:
+        credits = {"ethics": 360, "boundaries": 240}
+    topics = dict(Topic.objects.filter(slug__in=credits).values_list("slug", "pk"))
+    return external_training_record(
+        trainee=trainee,
+        credits={topics[slug]: minutes for slug, minutes in credits.items()},
+        upload=upload or certificate_file(),
+        **values,
+    )
