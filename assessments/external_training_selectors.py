@@ -87,3 +87,24 @@ def external_trainings_pending_for_reviewer(*, reviewer) -> QuerySet:
             status=ExternalTraining.Status.PENDING
         )
     ).order_by("created_at", "pk")
+
+
+def external_trainings_verified(*, trainee, since: date | None = None) -> list[dict]:
+    """The trainee's verified training done elsewhere, as a certificate lists it: provider,
+    title, completion date, how it was delivered and its hours (completed on or after
+    `since`, if given). Two queries."""
+    trainings = _with_credits(
+        ExternalTraining.objects.filter(trainee=trainee, status=ExternalTraining.Status.VERIFIED)
+    ).order_by("completed_on", "pk")
+    if since is not None:
+        trainings = trainings.filter(completed_on__gte=since)
+    return [
+        {
+            "provider": training.provider,
+            "title": training.title,
+            "completed_on": training.completed_on.isoformat(),
+            "mode": training.get_mode_display(),
+            "minutes": sum(credit.minutes for credit in training.credits.all()),
+        }
+        for training in trainings
+    ]

@@ -16,6 +16,7 @@ from .external_training_resources import EXTERNAL_TRAINING_COLUMNS, ExternalTrai
 from .external_training_selectors import REVIEW_PERMISSION
 from .forms import ExternalCreditFormSet, ExternalTrainingForm
 from .models import ExternalTraining
+from .signals import external_training_imported
 
 
 def _require_trainee(user):
@@ -192,6 +193,9 @@ def external_training_import(request, cohort_id):
         messages.error(request, error)
     if outcome.confirmed:
         created = outcome.resource.created
+        external_training_imported.send(
+            sender=ExternalTraining, trainee_ids=sorted({t.trainee_id for t in created})
+        )
         trainees = len({training.trainee_id for training in created})
         messages.success(
             request,

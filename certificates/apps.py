@@ -8,7 +8,8 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from wagtail import hooks
 
-        from assessments.models import Attestation, HoursEntry
+        from assessments.models import Attestation, ExternalTraining, HoursEntry
+        from assessments.signals import external_training_imported
         from courses.models import Attendance, Enrolment, LessonProgress
 
         from . import holder_views, signals
@@ -21,6 +22,8 @@ class CertificatesConfig(AppConfig):
         post_save.connect(signals.attendance_saved, sender=Attendance)
         post_save.connect(signals.hours_entry_saved, sender=HoursEntry)
         post_save.connect(signals.attestation_saved, sender=Attestation)
+        post_save.connect(signals.external_training_saved, sender=ExternalTraining)
+        external_training_imported.connect(signals.external_training_imported)
         post_init.connect(signals.program_loaded, sender=CertificateProgram)
         post_save.connect(signals.program_saved, sender=CertificateProgram)
         for model in (Credential, RequirementSet, Requirement):

@@ -59,6 +59,9 @@ SIGNATURE_FIELD = "PeerCertIssuerSignature"
 SIGNATURE_BYTES_RESERVED = 6144
 # Snapshot fields drawn by the person layer; every other field belongs to the static layer.
 PERSON_FIELDS = ("legal_name", "serial", "code", "verify_url", "issued_on", "expires_on")
+# Snapshot fields the PDF does not draw (the verification page shows them): they never make a
+# static layer differ.
+UNDRAWN_FIELDS = ("training_elsewhere", "phase", "full_on")
 STATIC_LAYERS_KEPT = 64
 # US Letter landscape, and the QR code's box (1.3in in the stylesheet), in points.
 PAGE_HEIGHT = 612
@@ -195,7 +198,11 @@ def _qr_content(url: str, left: float, top: float) -> bytes:
 
 def _static_layer(snapshot: dict) -> PdfFileReader:
     key = json.dumps(
-        {name: value for name, value in snapshot.items() if name not in PERSON_FIELDS},
+        {
+            name: value
+            for name, value in snapshot.items()
+            if name not in PERSON_FIELDS and name not in UNDRAWN_FIELDS
+        },
         sort_keys=True,
     )
     reader = _static_layers.get(key)

@@ -3,6 +3,7 @@
 import hashlib
 import logging
 from datetime import timedelta
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
@@ -11,6 +12,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
+
+from assessments.external_training_selectors import external_trainings_verified
 
 from . import readiness, selectors
 from .codes import code_display, code_new
@@ -84,6 +87,21 @@ def certificate_snapshot(
             "effective_from": requirement_set.effective_from.isoformat(),
         },
         "hours_total": readiness.hours_text(eligibility.hours_total),
+        # Verified training done elsewhere, counted in the total and listed apart.
+        "training_elsewhere": [
+            {
+                **{name: value for name, value in row.items() if name != "minutes"},
+                "hours": readiness.hours_text(Decimal(row["minutes"]) / 60),
+            }
+            for row in (
+                []
+                if program.attests == CertificateProgram.Attests.COURSE
+                else external_trainings_verified(
+                    trainee=holder,
+                    since=eligibility.readiness.occasion.since if eligibility.readiness else None,
+                )
+            )
+        ],
         "hours_by_domain": [
             {"label": label, "hours": readiness.hours_text(hours)}
             for label, hours in eligibility.hours_by_domain

@@ -44,6 +44,16 @@ def attestation_saved(sender, instance, **kwargs):
         _due_check(instance.trainee_id)
 
 
+def external_training_saved(sender, instance, **kwargs):
+    if instance.status == "verified" and _saved(kwargs, "status"):
+        _due_check(instance.trainee_id)
+
+
+def external_training_imported(sender, trainee_ids, **kwargs):
+    for trainee_id in trainee_ids:
+        _due_check(trainee_id)
+
+
 # The fields that decide who a program is for; an edit of its title or validity sweeps nobody.
 PROGRAM_SCOPE_FIELDS = ("active", "issuing", "attests", "credential_id", "course_id")
 

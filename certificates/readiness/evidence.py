@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from assessments import selectors as assessment_selectors
+from assessments.external_training_selectors import verified_external_credits_for_users
 from assessments.models import Attestation, HoursEntry
 from courses import selectors as course_selectors
 from courses.selectors import TrainingCredit
@@ -44,6 +45,8 @@ class Evidence:
     work: list[WorkCredit] = field(default_factory=list)
     attested: list[AttestedFact] = field(default_factory=list)
     quiz_scores: dict[int, Decimal] = field(default_factory=dict)
+    # Minutes of verified training done elsewhere, among `training`.
+    external_minutes: Decimal = Decimal(0)
     # Codes of the credentials held: certificates PeerCert issued and is still standing by,
     # and credentials held elsewhere that a reviewer verified.
     held_credentials: set[str] = field(default_factory=set)
@@ -117,7 +120,7 @@ def evidence_for_users(users, *, on: date | None = None) -> dict[int, Evidence]:
     """Everything readiness counts, by user id: credited training, approved supervised hours,
     verified attestations, the quiz results that count and the credentials held on `on`.
     `users` is a list of ids, or a queryset of users (filtered by subquery, which thousands of
-    ids are not). Nine queries, or ten for a queryset, whatever the number of users or their
+    ids are not). Ten queries, or eleven for a queryset, whatever the number of users or their
     records."""
     on = on or timezone.localdate()
     if isinstance(users, QuerySet):
@@ -128,6 +131,14 @@ def evidence_for_users(users, *, on: date | None = None) -> dict[int, Evidence]:
         evidence = {user_id: Evidence() for user_id in user_ids}
     for user_id, credits in course_selectors.training_credits_for_users(user_ids).items():
         evidence[user_id].training = credits
+    for user_id, credits in verified_external_credits_for_users(user_ids).items():
+        # Verified training done elsewhere counts like PeerCert's, with its date and mode;
+        # certificates list it apart (external_trainings_for_snapshot).
+        evidence[user_id].training = [
+            *evidence[user_id].training,
+            *(TrainingCredit(c.topic_id, c.minutes, c.completed_on, c.mode) for c in credits),
+        ]
+        evidence[user_id].external_minutes = sum((c.minutes for c in credits), Decimal(0))
     for user_id, activity, minutes, worked_on in HoursEntry.objects.filter(
         trainee_id__in=user_ids, status=HoursEntry.Status.APPROVED
     ).values_list("trainee_id", "activity", "minutes", "worked_on"):
