@@ -220,7 +220,7 @@ def certificate_conditions_check(*, certificate_id: int) -> Certificate:
     once). Full certification runs for the program's validity from the day it is reached, and
     is printed on a new signed PDF; the initial PDF still checks as authentic."""
     certificate = (
-        Certificate.objects.select_for_update()
+        Certificate.objects.select_for_update(of=("self",))
         .select_related("program__credential", "holder", "requirement_set__credential")
         .get(pk=certificate_id)
     )
