@@ -592,3 +592,39 @@ def test_the_admin_saves_a_set_whose_rules_agree(client, administrator):
     assert response.status_code == 302
     saved = made.requirements.filter(label__in=["Total", "Ethics"])
     assert sorted(saved.values_list("label", "parent_key")) == [("Ethics", "total"), ("Total", "")]
+
+
+def test_an_import_whose_set_contradicts_itself_is_refused_and_saves_nothing(client, administrator):
+    requirement_set(credential())
+    before = snapshot()
+
+    response = upload(
+        client,
+        as_csv(
+            total_row("10", key="total"),
+            row(kind="training_domain", label="Ethics", hours="12", topics="ethics",
+                parent="total"),
+        ),
+    )  # fmt: skip
+    done = confirm(client)
+
+    assert "Nested minimum larger than its parent" in response.text + done.text
+    assert "Imported" not in done.text
+    assert snapshot() == before
+
+
+def test_a_window_of_zero_months_is_refused_in_the_admin(client, administrator):
+    made = requirement_set(credential())
+    before = snapshot()
+
+    response = client.post(
+        reverse("wagtailsnippets_certificates_requirementset:edit", args=[made.pk]),
+        inline_data(
+            made,
+            [{"kind": "training_total", "label": "Total", "hours": "20", "window_months": "0"}],
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "Ensure this value is greater than or equal to 1." in response.text
+    assert snapshot() == before
