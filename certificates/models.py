@@ -337,7 +337,7 @@ def requirement_errors(requirement: Requirement) -> dict[str, list[str]]:
     hour_kind = kind in Requirement.HOUR_KINDS
     if hour_kind:
         if requirement.hours is None and not requirement.share_percent:
-            refuse("hours", "Give the hours this requirement asks for.")
+            refuse("hours", f"A {kind} requirement needs its hours.")
         if requirement.hours is not None and requirement.share_percent:
             refuse("share_percent", "Give hours or a share of the parent's hours, not both.")
         if requirement.share_percent and not requirement.parent_key:

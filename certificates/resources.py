@@ -67,16 +67,21 @@ def _blank_if_none(value):
     return "" if value is None else value
 
 
+def _number(text: str) -> Decimal | None:
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
 def _decimal(value, *, column: str, errors: dict) -> Decimal | None:
     text = _text(value)
     if not text:
         return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite() or number <= 0:
-        errors[column] = [f"{column} must be a number above 0 (not “{text}”)."]
+    number = _number(text)
+    if number is None or number <= 0:
+        errors[column] = [f"{column} must be a number above 0, such as 16 or 19.5 (not “{text}”)."]
         return None
     return number
 
@@ -95,10 +100,7 @@ def _whole_number(value, *, column: str, errors: dict) -> int | None:
     text = _text(value)
     if not text:
         return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
+    number = _number(text)
     if number is None or number != number.to_integral_value() or number < 1:
         errors[column] = [f"{column} must be a whole number, 1 or more (not “{text}”)."]
         return None
@@ -276,20 +278,9 @@ class RequirementResource(resources.ModelResource):
             errors["kind"] = [f"{given}; use one of {', '.join(Requirement.Kind.values)}."]
         if not label:
             errors["label"] = ["Every requirement needs a label."]
-        hours = None
-        hours_text = _text(row.get("hours"))
-        if hours_text:
-            try:
-                hours = Decimal(hours_text)
-            except InvalidOperation:
-                hours = None
-            if hours is None or not hours.is_finite() or hours <= 0:
-                errors["hours"] = [
-                    f"hours must be a number above 0, such as 16 or 19.5 (not “{hours_text}”)."
-                ]
-                hours = None
-        elif kind in Requirement.HOUR_KINDS:
-            errors["hours"] = [f"A {kind} requirement needs its hours."]
+        # Whether the kind needs hours (or a share of its parent's) is the model's rule,
+        # judged with the row's other values in before_import_row.
+        hours = _decimal(row.get("hours"), column="hours", errors=errors)
         slugs = _list(row.get("topics"))
         unknown_topics = [slug for slug in slugs if slug not in self.topics]
         if unknown_topics:

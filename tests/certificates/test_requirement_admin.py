@@ -628,3 +628,21 @@ def test_a_window_of_zero_months_is_refused_in_the_admin(client, administrator):
     assert response.status_code == 200
     assert "Ensure this value is greater than or equal to 1." in response.text
     assert snapshot() == before
+
+
+def test_an_import_takes_a_share_of_the_parents_hours_instead_of_hours(client, administrator):
+    credential()
+
+    upload(
+        client,
+        as_csv(
+            total_row("60", key="total"),
+            row(kind="training_total", label="Face to face", parent="total",
+                share_percent="50", modes="face_to_face"),
+        ),
+    )  # fmt: skip
+    done = confirm(client)
+
+    assert "Imported 2 requirements into PA-CPS v2." in done.text
+    share = Requirement.objects.get(label="Face to face")
+    assert (share.hours, share.share_percent, share.modes) == (None, 50, ["face_to_face"])
