@@ -153,24 +153,15 @@ class TrainingCredit:
     mode: str
 
 
-def training_credits_for_users(
-    user_ids, *, since=None, until=None
-) -> dict[int, list[TrainingCredit]]:
+def training_credits_for_users(user_ids) -> dict[int, list[TrainingCredit]]:
     """What each user's training credits, by user id: the full credit of every completed
     lesson (self-paced, on the day it was completed), and each live session's credit in
     proportion to the share of it attended (in the session's mode, on the day it started).
-    With `since` and `until` (datetimes), only what was completed or attended in that window.
     Four queries, whatever the number of users."""
     completed = LessonProgress.objects.filter(
         enrolment__user_id__in=user_ids, completed_at__isnull=False
     )
     attended = Attendance.objects.filter(user_id__in=user_ids, minutes_attended__gt=0)
-    if since is not None:
-        completed = completed.filter(completed_at__gte=since)
-        attended = attended.filter(session__starts_at__gte=since)
-    if until is not None:
-        completed = completed.filter(completed_at__lt=until)
-        attended = attended.filter(session__starts_at__lt=until)
     lessons_by_user = list(completed.values_list("enrolment__user_id", "lesson_id", "completed_at"))
     credits_by_lesson: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for lesson_id, topic_id, minutes in LessonTopicCredit.objects.filter(
@@ -208,26 +199,12 @@ def training_credits_for_users(
     return dict(credits)
 
 
-def credited_minutes_by_topic_for_users(
-    user_ids, *, since=None, until=None
-) -> dict[int, dict[int, Decimal]]:
-    """Minutes credited to each topic id, by user id (see training_credits_for_users).
-    Four queries, whatever the number of users."""
-    totals: dict[int, dict[int, Decimal]] = {}
-    for user_id, credits in training_credits_for_users(user_ids, since=since, until=until).items():
-        by_topic: dict[int, Decimal] = defaultdict(Decimal)
-        for credit in credits:
-            by_topic[credit.topic_id] += credit.minutes
-        totals[user_id] = dict(by_topic)
-    return totals
-
-
-def credited_minutes_by_topic(*, user, since=None, until=None) -> dict[Topic, Decimal]:
-    """One user's credited minutes by topic (see credited_minutes_by_topic_for_users), sorted
-    by topic name. Five queries."""
-    totals = credited_minutes_by_topic_for_users([user.pk], since=since, until=until).get(
-        user.pk, {}
-    )
+def credited_minutes_by_topic(*, user) -> dict[Topic, Decimal]:
+    """One user's credited minutes by topic (see training_credits_for_users), sorted by topic
+    name. Five queries."""
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for credit in training_credits_for_users([user.pk]).get(user.pk, []):
+        totals[credit.topic_id] += credit.minutes
     topics = Topic.objects.in_bulk(list(totals))
     return {
         topics[topic_id]: minutes

@@ -45,8 +45,6 @@ class Evidence:
     work: list[WorkCredit] = field(default_factory=list)
     attested: list[AttestedFact] = field(default_factory=list)
     quiz_scores: dict[int, Decimal] = field(default_factory=dict)
-    # Minutes of verified training done elsewhere, among `training`.
-    external_minutes: Decimal = Decimal(0)
     # Codes of the credentials held: certificates PeerCert issued and is still standing by,
     # and credentials held elsewhere that a reviewer verified.
     held_credentials: set[str] = field(default_factory=set)
@@ -69,10 +67,6 @@ class Evidence:
         for credit in self.work:
             totals[credit.activity] += credit.minutes
         return dict(totals)
-
-    @cached_property
-    def verified_attestations(self) -> set[str]:
-        return {fact.kind for fact in self.attested}
 
     def training_minutes_in(
         self,
@@ -138,7 +132,6 @@ def evidence_for_users(users, *, on: date | None = None) -> dict[int, Evidence]:
             *evidence[user_id].training,
             *(TrainingCredit(c.topic_id, c.minutes, c.completed_on, c.mode) for c in credits),
         ]
-        evidence[user_id].external_minutes = sum((c.minutes for c in credits), Decimal(0))
     for user_id, activity, minutes, worked_on in HoursEntry.objects.filter(
         trainee_id__in=user_ids, status=HoursEntry.Status.APPROVED
     ).values_list("trainee_id", "activity", "minutes", "worked_on"):
