@@ -334,6 +334,7 @@ def requirement_errors(requirement: Requirement) -> dict[str, list[str]]:
     def refuse(field_name, message):
         errors.setdefault(field_name, []).append(message)
 
+    kind_label = dict(kinds.choices).get(kind, kind)
     hour_kind = kind in Requirement.HOUR_KINDS
     if hour_kind:
         if requirement.hours is None and not requirement.share_percent:
@@ -345,7 +346,7 @@ def requirement_errors(requirement: Requirement) -> dict[str, list[str]]:
     else:
         for name in ("hours", "share_percent"):
             if getattr(requirement, name) is not None:
-                refuse(name, f"A {kind} requirement has no hours.")
+                refuse(name, f"{kind_label}: no hours to give.")
     if kind == kinds.TRAINING_TOTAL and requirement.pk and requirement.topic_ids:
         refuse("topics", "A training total counts every topic; use a domain to name topics.")
     unknown_modes = set(requirement.modes or []) - set(DeliveryMode.values)
@@ -369,7 +370,7 @@ def requirement_errors(requirement: Requirement) -> dict[str, list[str]]:
     if kind == kinds.ASSESSMENT and not requirement.quiz_id:
         refuse("quiz", "Say which quiz must be passed.")
     if requirement.window_months is not None and kind in (kinds.MINIMUM_AGE, kinds.ASSESSMENT):
-        refuse("window_months", f"A {kind} requirement has no window.")
+        refuse("window_months", f"{kind_label}: no window applies.")
     if requirement.per_year and (requirement.stage != stages.RENEWAL or not hour_kind):
         refuse("per_year", "Only renewal hours are counted per year of the period.")
     if requirement.stage == stages.RENEWAL and kind not in Requirement.TRAINING_KINDS:
