@@ -5,14 +5,19 @@ PeerCert's training on the certificate and its verification page."""
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments import external_training as external
 from certificates import readiness
 from certificates.models import Certificate
+from courses import services as course_services
+from courses.models import Cohort
 from tests.assessments.builders import external_training
+from tests.courses.builders import catalogue_under, two_module_course
 from tests.people.factories import UserFactory
+from tests.people.helpers import TOTP_SECRET, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +101,33 @@ def test_the_verification_page_lists_training_done_elsewhere_apart(
     assert "Training done elsewhere, verified by a PeerCert reviewer" in text
     assert "Mountain Recovery Institute" in text
     assert "Ethics in peer work" in text
+
+
+def test_a_cohorts_imported_training_issues_the_certificates_it_completes(
+    client, home_page, pa_program, training, django_capture_on_commit_callbacks
+):
+    course, _ = two_module_course(catalogue_under(home_page))
+    cohort = Cohort.objects.create(name="Spring 2027", course=course)
+    trainee = UserFactory(role="Trainee", email="ana@example.org", legal_name="Ana Rodríguez")
+    course_services.enrolment_create(
+        user=trainee, course=course, cohort=cohort, enrolled_by=UserFactory()
+    )
+    training(trainee, {"peer-support-foundations": 70 * 60})
+    trainer = UserFactory(role="Trainer", totp_secret=TOTP_SECRET)
+    cohort.trainers.add(trainer)
+    sign_in(client, trainer, totp_secret=TOTP_SECRET)
+    url = reverse("assessments:external_training_import", args=[cohort.pk])
+    last_week = (timezone.localdate() - timedelta(days=7)).isoformat()
+    csv = (
+        "email,provider,title,started_on,completed_on,mode,topic,hours\n"
+        f"ana@example.org,State Peer Network,Ethics,{last_week},{last_week},face_to_face,ethics,5\n"
+    )
+    client.post(url, {"spreadsheet": SimpleUploadedFile("external.csv", csv.encode())})
+    assert not Certificate.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "confirm"})
+
+    certificate = Certificate.objects.get()
+    assert certificate.holder == trainee
+    assert certificate.snapshot["training_elsewhere"][0]["provider"] == "State Peer Network"
