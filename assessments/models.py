@@ -1,4 +1,6 @@
+import uuid
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -441,11 +443,13 @@ def private_storage():
 _private_storage = private_storage  # the name migration 0005 refers to
 
 
-def _evidence_path(instance, filename):
-    import uuid
-    from pathlib import Path
+def _private_path(folder: str, instance, filename: str) -> str:
+    """A trainee's file under an unguessable name that keeps only its extension."""
+    return f"{folder}/{instance.trainee_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
-    return f"evidence/{instance.trainee_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+def _evidence_path(instance, filename):
+    return _private_path("evidence", instance, filename)
 
 
 class Attestation(models.Model):
@@ -570,10 +574,7 @@ class Attestation(models.Model):
 
 
 def _external_certificate_path(instance, filename):
-    import uuid
-    from pathlib import Path
-
-    return f"external/{instance.trainee_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    return _private_path("external", instance, filename)
 
 
 def _day_in_words(day) -> str:
