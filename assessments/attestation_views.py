@@ -2,11 +2,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from . import attestations
 from .models import Attestation
+from .private_files import private_file_response
 
 
 class EvidenceForm(forms.Form):
@@ -76,12 +77,7 @@ def evidence_file(request, attestation_id):
     attestation = get_object_or_404(Attestation, pk=attestation_id)
     if not attestation.visible_to(request.user):
         raise Http404("No such file.")
-    response = FileResponse(
-        attestation.evidence.open("rb"), as_attachment=True, filename=attestation.original_name
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(attestation.evidence, filename=attestation.original_name)
 
 
 @login_required

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,6 +16,7 @@ from .external_training_resources import EXTERNAL_TRAINING_COLUMNS, ExternalTrai
 from .external_training_selectors import REVIEW_PERMISSION
 from .forms import ExternalCreditFormSet, ExternalTrainingForm
 from .models import ExternalTraining
+from .private_files import private_file_response
 from .signals import external_training_imported
 
 
@@ -104,12 +105,7 @@ def external_training_file(request, training_id):
         raise Http404("No such file.")
     if not training.certificate:
         raise Http404("This record was imported by a trainer and has no certificate file.")
-    response = FileResponse(
-        training.certificate.open("rb"), as_attachment=True, filename=training.original_name
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(training.certificate, filename=training.original_name)
 
 
 @login_required
